@@ -1,0 +1,105 @@
+"""The class catalog: which classes Dagster and its official integrations ship for each slot.
+
+`schema/class-catalog.json` is written by `scripts/generate_schema.py`. Its shape:
+
+    {
+      "dagster_version": "1.13.27",
+      "integrations_version": "0.29.27",
+      "slots": {
+        "<slot>": {                          # run_launcher, run_coordinator, compute_logs, scheduler,
+                                             # local_artifact_storage, storage, run_storage,
+                                             # event_log_storage, schedule_storage, secrets,
+                                             # defs_state_storage, instance_class
+          "base_class": "dagster._core.launcher.base.RunLauncher",
+          "classes": [
+            {
+              "class": "K8sRunLauncher",
+              "qualname": "dagster_k8s.launcher.K8sRunLauncher",   # defining module + class name
+              "package": "dagster-k8s",                            # distribution that ships it
+              "modules": ["dagster_k8s", "dagster_k8s.launcher"],  # every module path Dagster accepts,
+                                                                   # public `dagster.core.*` spellings included
+              "config_definition": "config:dagster_k8s.launcher.K8sRunLauncher"  # key in the schema's definitions
+            }
+          ]
+        }
+      }
+    }
+
+`slot` names are the instance keys; `storage` means `storage.custom` and `secrets` means `secrets.custom`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+CATALOG_FILENAME = "class-catalog.json"
+SCHEMA_FILENAME = "dagster-instance.schema.json"
+
+
+@dataclass(frozen=True)
+class ClassEntry:
+    slot: str
+    class_name: str
+    qualname: str
+    package: str
+    modules: tuple[str, ...]
+    config_definition: str
+
+
+@dataclass(frozen=True)
+class Catalog:
+    dagster_version: str
+    integrations_version: str
+    base_classes: dict[str, str]  # slot -> qualified base class name
+    entries: tuple[ClassEntry, ...]
+
+    def slots(self) -> list[str]:
+        return list(self.base_classes)
+
+    def find(self, slot: str, module: str, class_name: str) -> ClassEntry | None:
+        """The shipped class at `module`.`class_name` for `slot`, if Dagster would load it there."""
+        for entry in self.entries:
+            if entry.slot == slot and entry.class_name == class_name and module in entry.modules:
+                return entry
+        return None
+
+    def find_any_slot(self, module: str, class_name: str) -> list[ClassEntry]:
+        return [e for e in self.entries if e.class_name == class_name and module in e.modules]
+
+    def in_slot(self, slot: str) -> list[ClassEntry]:
+        return [e for e in self.entries if e.slot == slot]
+
+
+def data_path(filename: str) -> Path:
+    """The bundled file: inside the installed wheel (linter/schema/) or the source checkout (schema/)."""
+    packaged = resources.files("linter").joinpath("schema", filename)
+    if packaged.is_file():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parent.parent / "schema" / filename
+
+
+@lru_cache(maxsize=1)
+def load_catalog() -> Catalog:
+    raw = json.loads(data_path(CATALOG_FILENAME).read_text(encoding="utf-8"))
+    entries = tuple(
+        ClassEntry(
+            slot=slot,
+            class_name=item["class"],
+            qualname=item["qualname"],
+            package=item["package"],
+            modules=tuple(item["modules"]),
+            config_definition=item["config_definition"],
+        )
+        for slot, body in raw["slots"].items()
+        for item in body["classes"]
+    )
+    return Catalog(
+        dagster_version=raw["dagster_version"],
+        integrations_version=raw["integrations_version"],
+        base_classes={slot: body["base_class"] for slot, body in raw["slots"].items()},
+        entries=entries,
+    )

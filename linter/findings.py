@@ -1,0 +1,79 @@
+"""The one record every check produces: a finding that carries its own location."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+KeyPath = tuple  # tuple[str | int, ...]: mapping keys and sequence indexes from the document root
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+class Target(str, enum.Enum):
+    """Which part of the node at a key path a finding points at."""
+
+    KEY = "key"  # the mapping key itself (unknown keys, conflicts, missing keys under it)
+    VALUE = "value"  # the value under the key (wrong type, wrong value)
+
+
+@dataclass(frozen=True)
+class Span:
+    """1-based line and column of the first character; end is exclusive (the column after the last character)."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass(frozen=True)
+class Violation:
+    """What a rule reports: a key path and a message. The runner turns it into a Finding."""
+
+    rule: str
+    key_path: KeyPath
+    message: str
+    target: Target = Target.KEY
+    suggestion: str | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    path: str  # the checked file as given on the command line ("-" or --stdin-filename for stdin)
+    span: Span
+    severity: Severity
+    rule: str
+    message: str
+    key_path: KeyPath = field(default=())
+    suggestion: str | None = None
+
+    @property
+    def line(self) -> int:
+        return self.span.line
+
+    @property
+    def column(self) -> int:
+        return self.span.column
+
+    @property
+    def dotted_key_path(self) -> str:
+        return format_key_path(self.key_path)
+
+    def sort_key(self) -> tuple:
+        return (self.path, self.span.line, self.span.column, self.rule, self.message)
+
+
+def format_key_path(key_path: KeyPath) -> str:
+    """`run_launcher.config.env_vars[0]`; the empty path is the document root."""
+    out = ""
+    for part in key_path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out

@@ -1,0 +1,43 @@
+"""The public vocabulary of rule slugs, with each rule's default severity and one-line summary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from linter.findings import Severity
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    slug: str
+    severity: Severity
+    summary: str
+
+
+_E, _W = Severity.ERROR, Severity.WARNING
+
+RULES: dict[str, RuleInfo] = {
+    info.slug: info
+    for info in (
+        RuleInfo("yaml-syntax", _E, "The file is not valid YAML"),
+        RuleInfo("duplicate-key", _E, "A mapping repeats a key; Dagster silently keeps the last one"),
+        RuleInfo("unknown-key", _E, "A key Dagster does not accept at that place"),
+        RuleInfo("missing-key", _E, "A key Dagster requires is absent"),
+        RuleInfo("invalid-type", _E, "A value of the wrong type (string, number, mapping, list…)"),
+        RuleInfo("invalid-value", _E, "A value of the right type that Dagster rejects"),
+        RuleInfo("unknown-class", _E, "A module/class pair Dagster does not ship for that slot"),
+        RuleInfo("conflicting-keys", _E, "Keys that Dagster refuses to see together"),
+        RuleInfo("missing-env-var", _E, "An `env:` reference to a variable that is not set"),
+        RuleInfo("placeholder-value", _E, "A docs placeholder such as `{ VAR }` left in place of a value"),
+        RuleInfo("invalid-retention", _E, "A tick retention setting Dagster cannot use"),
+        RuleInfo("ambiguous-scalar", _W, "A plain scalar that YAML 1.1 (Dagster) and YAML 1.2 read differently"),
+        RuleInfo("deprecated", _W, "A key or form Dagster still accepts but has superseded"),
+        RuleInfo("plaintext-secret", _W, "A password, token or key written in the file instead of `env:`"),
+        RuleInfo("component-mismatch", _W, "Components that cannot work together in one deployment"),
+        RuleInfo("suspicious-value", _W, "A value Dagster accepts but reads otherwise than people expect"),
+    )
+}
+
+
+def severity_of(slug: str) -> Severity:
+    return RULES[slug].severity

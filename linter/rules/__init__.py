@@ -1,0 +1,70 @@
+"""Registry of semantic checks: plain functions over the loaded document that yield Violations.
+
+A check receives a `RuleContext` (the document as Dagster loads it, plus the class catalog) and
+yields `Violation`s. It never computes positions: the runner locates each violation's key path.
+Checks must be total: a value of an unexpected type is the schema's business, so a check skips
+what it cannot judge instead of raising.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from linter.catalog import Catalog
+from linter.findings import Violation
+from linter.rulebook import RULES
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    data: dict[str, Any]  # the document exactly as Dagster's loader sees it (last duplicate wins)
+    catalog: Catalog
+
+
+CheckFunction = Callable[[RuleContext], Iterable[Violation]]
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    emits: frozenset[str]
+    function: CheckFunction
+
+
+CHECKS: list[Check] = []
+
+
+def check(*emits: str) -> Callable[[CheckFunction], CheckFunction]:
+    """Register a check function that may yield violations of the given rule slugs."""
+    unknown = [slug for slug in emits if slug not in RULES]
+    if unknown:
+        raise ValueError(f"unknown rule slugs: {unknown}")
+
+    def register(function: CheckFunction) -> CheckFunction:
+        CHECKS.append(Check(function.__name__, frozenset(emits), function))
+        return function
+
+    return register
+
+
+def run_checks(context: RuleContext, selected: Callable[[str], bool] = lambda slug: True) -> Iterator[Violation]:
+    _load_check_modules()
+    for registered in CHECKS:
+        if not any(selected(slug) for slug in registered.emits):
+            continue
+        for violation in registered.function(context):
+            if violation.rule not in registered.emits:
+                raise AssertionError(f"{registered.name} yielded undeclared rule {violation.rule}")
+            if selected(violation.rule):
+                yield violation
+
+
+def _load_check_modules() -> None:
+    # Explicit list: importing a module registers its checks.
+    from linter.rules import (  # noqa: F401
+        classes,
+        cross_keys,
+        constructors,
+    )
