@@ -8,8 +8,8 @@ what it cannot judge instead of raising.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from linter.catalog import Catalog
@@ -21,6 +21,7 @@ from linter.rulebook import RULES
 class RuleContext:
     data: dict[str, Any]  # the document exactly as Dagster's loader sees it (last duplicate wins)
     catalog: Catalog
+    environ: Mapping[str, str] = field(default_factory=dict)  # what `env:` references resolve to
 
 
 CheckFunction = Callable[[RuleContext], Iterable[Violation]]
