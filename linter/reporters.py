@@ -1,0 +1,105 @@
+"""Output formats. Each reporter only formats: it receives sorted findings and writes text."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TextIO
+
+import click
+
+from linter import __version__
+from linter.findings import Finding, Severity
+
+
+@dataclass(frozen=True)
+class Report:
+    findings: Sequence[Finding]  # sorted by path, line, column
+    source_lines: Mapping[str, Sequence[str]]  # path -> lines of the checked text, for code frames
+    files_checked: int
+    color: bool = False
+
+
+Reporter = Callable[[Report, TextIO], None]
+
+_SEVERITY_COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
+
+
+def text_reporter(report: Report, out: TextIO) -> None:
+    """`path:line:col: severity [rule] message`, then the source line with a caret underline."""
+
+    def style(text: str, **kwargs) -> str:
+        return click.style(text, **kwargs) if report.color else text
+
+    for finding in report.findings:
+        severity = style(finding.severity.value, fg=_SEVERITY_COLORS[finding.severity], bold=True)
+        location = style(f"{finding.path}:{finding.line}:{finding.column}:", bold=True)
+        out.write(f"{location} {severity} [{finding.rule}] {finding.message}\n")
+        out.write(_code_frame(finding, report.source_lines.get(finding.path, ()), style))
+        if finding.suggestion is not None:
+            out.write(f"  = help: replace with `{finding.suggestion}`\n")
+        out.write("\n")
+    out.write(_summary(report) + "\n")
+
+
+def _code_frame(finding: Finding, lines: Sequence[str], style) -> str:
+    if not 1 <= finding.line <= len(lines):
+        return ""
+    raw = lines[finding.line - 1]
+    shown = raw.expandtabs(4)
+    start = len(raw[: finding.column - 1].expandtabs(4))
+    if finding.span.end_line == finding.line:
+        end = len(raw[: finding.span.end_column - 1].expandtabs(4))
+    else:
+        end = len(shown.rstrip())
+    width = max(1, end - start)
+    gutter = " " * len(str(finding.line))
+    bar = style("|", fg="blue", bold=True)
+    carets = style("^" * width, fg=_SEVERITY_COLORS[finding.severity], bold=True)
+    return (
+        f"{gutter} {bar}\n"
+        f"{style(str(finding.line), fg='blue', bold=True)} {bar} {shown}\n"
+        f"{gutter} {bar} {' ' * start}{carets}\n"
+    )
+
+
+def _summary(report: Report) -> str:
+    counts = {severity: 0 for severity in Severity}
+    for finding in report.findings:
+        counts[finding.severity] += 1
+    files = f"{report.files_checked} file{'s' if report.files_checked != 1 else ''}"
+    if not report.findings:
+        return f"No problems found in {files}."
+    parts = [
+        f"{count} {severity.value}{'s' if count != 1 else ''}"
+        for severity, count in counts.items()
+        if count
+    ]
+    return f"Found {', '.join(parts)} in {files}."
+
+
+def json_reporter(report: Report, out: TextIO) -> None:
+    document = {
+        "version": __version__,
+        "findings": [
+            {
+                "path": f.path,
+                "line": f.line,
+                "column": f.column,
+                "end_line": f.span.end_line,
+                "end_column": f.span.end_column,
+                "severity": f.severity.value,
+                "rule": f.rule,
+                "key_path": f.dotted_key_path,
+                "message": f.message,
+                "suggestion": f.suggestion,
+            }
+            for f in report.findings
+        ],
+    }
+    json.dump(document, out, indent=2, ensure_ascii=False)
+    out.write("\n")
+
+
+REPORTERS: dict[str, Reporter] = {"text": text_reporter, "json": json_reporter}

@@ -1,0 +1,321 @@
+"""Validate the loaded document against the bundled JSON Schema and word each error as a Violation.
+
+The schema (generated from Dagster's own config types by `scripts/generate_schema.py`) says what
+Dagster's config system accepts. jsonschema reports *where* the instance broke *which keyword*;
+this module turns each error into one violation of our vocabulary, pointed at the offending key
+or value, in YAML words. `anyOf` branches are pruned the way Dagster itself picks them: by the
+type of the value (Dagster's ScalarUnion takes the non-scalar branch for mappings and lists).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache
+from typing import Any
+
+from linter.catalog import SCHEMA_FILENAME, data_path
+from linter.findings import KeyPath, Target, Violation
+from linter.words import describe_value, quote_key, quoted_list
+
+SourceText = Callable[[KeyPath], "str | None"]
+
+
+@lru_cache(maxsize=1)
+def load_schema() -> dict[str, Any]:
+    return json.loads(data_path(SCHEMA_FILENAME).read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _validator():
+    from jsonschema import Draft7Validator, validators
+
+    # Dagster's Int rejects booleans and floats (even 1.0); draft-07's "integer" accepts 1.0.
+    def is_strict_integer(_checker, instance):
+        return isinstance(instance, int) and not isinstance(instance, bool)
+
+    type_checker = Draft7Validator.TYPE_CHECKER.redefine("integer", is_strict_integer)
+    validator_class = validators.extend(Draft7Validator, type_checker=type_checker)
+    return validator_class(load_schema())
+
+
+def validate(data: Any, source_text: SourceText = lambda _path: None) -> list[Violation]:
+    violations: list[Violation] = []
+    for error in _validator().iter_errors(data):
+        violations.extend(_translate(error, data, source_text))
+    return _drop_missing_keys_explained_by_typos(violations)
+
+
+def _translate(error, root: Any, source_text: SourceText) -> Iterator[Violation]:
+    path = tuple(error.absolute_path)
+    keyword = error.validator
+    if keyword in ("anyOf", "oneOf"):
+        yield from _translate_branches(error, root, source_text)
+    elif keyword == "additionalProperties":
+        yield from _unknown_keys(error, path, root)
+    elif keyword == "required":
+        yield from _missing_keys(error, path)
+    elif keyword == "type":
+        yield _wrong_type(path, error.instance, _expected_from_type_error(error), source_text)
+    elif keyword in ("enum", "const"):
+        yield _wrong_value(error, path, source_text)
+    elif keyword == "minProperties":
+        yield _empty_selector(error, path)
+    elif keyword == "maxProperties":
+        yield from _selector_with_several_keys(error, path)
+    else:
+        yield Violation(
+            "invalid-value", path, f"{_subject(path)}: {error.message}", Target.VALUE
+        )
+
+
+# --- anyOf / oneOf -------------------------------------------------------------------------
+
+
+def _translate_branches(error, root: Any, source_text: SourceText) -> Iterator[Violation]:
+    by_branch: dict[int, list] = {}
+    for sub in error.context:
+        by_branch.setdefault(sub.relative_schema_path[0], []).append(sub)
+    for index in range(len(error.validator_value)):
+        by_branch.setdefault(index, [])
+
+    plausible = {i: errs for i, errs in by_branch.items() if not _rejects_type_of_value(errs)}
+    if not plausible:
+        path = tuple(error.absolute_path)
+        expected = _expected_from_errors([e for errs in by_branch.values() for e in errs])
+        yield _wrong_type(path, error.instance, expected, source_text)
+        return
+    # The branch the user meant: the one that accepts this kind of value with the fewest complaints.
+    _, meant = min(plausible.items(), key=lambda item: (len(item[1]), item[0]))
+    for sub in meant:
+        yield from _translate(sub, root, source_text)
+
+
+def _rejects_type_of_value(branch_errors: list) -> bool:
+    """True when the branch refuses the value for its type alone (not for its contents)."""
+    top_level = [e for e in branch_errors if not e.relative_path]
+    if not top_level:
+        return False
+    for error in top_level:
+        if error.validator == "type":
+            return True
+        if error.validator in ("anyOf", "oneOf"):
+            groups: dict[int, list] = {}
+            for sub in error.context:
+                groups.setdefault(sub.relative_schema_path[0], []).append(sub)
+            if len(groups) == len(error.validator_value) and all(
+                _rejects_type_of_value(g) for g in groups.values()
+            ):
+                return True
+    return False
+
+
+def _expected_from_errors(errors: Iterable) -> list[str]:
+    expected: list[str] = []
+    for error in errors:
+        if error.relative_path:
+            continue
+        if error.validator == "type":
+            words = _expected_from_type_error(error)
+        elif error.validator in ("anyOf", "oneOf"):
+            words = _expected_from_errors(error.context)
+        else:
+            continue
+        expected.extend(w for w in words if w not in expected)
+    return expected
+
+
+def _expected_from_type_error(error) -> list[str]:
+    if _is_env_reference_schema(error.schema):
+        return ["an `env:` reference"]
+    types = error.validator_value
+    if isinstance(types, str):
+        types = [types]
+    return [_TYPE_WORDS.get(t, t) for t in types]
+
+
+def _is_env_reference_schema(schema: Any) -> bool:
+    return (
+        isinstance(schema, dict)
+        and schema.get("type") == "object"
+        and set(schema.get("properties", {})) == {"env"}
+    )
+
+
+_TYPE_WORDS = {
+    "string": "a string",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "`true` or `false`",
+    "object": "a mapping",
+    "array": "a list",
+    "null": "empty (`null`)",
+}
+
+
+# --- individual keywords -------------------------------------------------------------------
+
+
+def _wrong_type(path: KeyPath, value: Any, expected: list[str], source_text: SourceText) -> Violation:
+    subject = _subject(path)
+    if _looks_like_env_reference(value) and "an `env:` reference" not in expected:
+        return Violation(
+            "invalid-type",
+            path,
+            f"{subject} does not take an `env:` reference; it must be {_either(expected)}. "
+            "Dagster resolves `env:` only in fields typed StringSource, IntSource or BoolSource "
+            "(storage credentials and most class `config` fields), not in instance settings like this one",
+            Target.VALUE,
+        )
+    if value is None:
+        return Violation(
+            "invalid-type",
+            path,
+            f"{subject} is empty (`null`), but Dagster requires {_either(expected)} here; "
+            "remove the key to use the defaults, or give it a value",
+            Target.VALUE,
+        )
+    return Violation(
+        "invalid-type",
+        path,
+        f"{subject} must be {_either(expected)}, not {describe_value(value, source_text(path))}",
+        Target.VALUE,
+    )
+
+
+def _looks_like_env_reference(value: Any) -> bool:
+    return isinstance(value, dict) and "env" in value and len(value) == 1
+
+
+def _wrong_value(error, path: KeyPath, source_text: SourceText) -> Violation:
+    allowed = error.validator_value if error.validator == "enum" else [error.validator_value]
+    suggestion = None
+    if isinstance(error.instance, str):
+        close = difflib.get_close_matches(error.instance, [a for a in allowed if isinstance(a, str)], n=1)
+        suggestion = close[0] if close else None
+    message = (
+        f"{_subject(path)} must be one of {quoted_list(allowed)}, "
+        f"not {describe_value(error.instance, source_text(path))}"
+    )
+    if suggestion:
+        message += f"; did you mean `{suggestion}`?"
+    return Violation("invalid-value", path, message, Target.VALUE, suggestion)
+
+
+def _unknown_keys(error, path: KeyPath, root: Any) -> Iterator[Violation]:
+    if not isinstance(error.instance, dict):
+        return
+    schema = error.schema
+    known = list(schema.get("properties", {}))
+    where = _where(path, root)
+    for key in error.instance:
+        if key in known:
+            continue
+        close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6) if isinstance(key, str) else []
+        message = f"unknown key {quote_key(key)} {where}"
+        if close:
+            message += f"; did you mean `{close[0]}`?"
+        elif known and len(known) <= 8:
+            message += f"; expected one of {quoted_list(known)}"
+        yield Violation("unknown-key", path + (key,), message, Target.KEY, close[0] if close else None)
+
+
+def _missing_keys(error, path: KeyPath) -> Iterator[Violation]:
+    if not isinstance(error.instance, dict):
+        return
+    for key in error.validator_value:
+        if key not in error.instance:
+            owner = f"`{_dotted(path)}`" if path else "the instance config"
+            yield Violation(
+                "missing-key", path, f"{owner} is missing the required key `{key}`", Target.KEY, None
+            )
+
+
+def _empty_selector(error, path: KeyPath) -> Violation:
+    options = list(error.schema.get("properties", {}))
+    return Violation(
+        "missing-key",
+        path,
+        f"{_subject(path)} is empty; it needs exactly one of {quoted_list(options)}",
+        Target.KEY,
+    )
+
+
+def _selector_with_several_keys(error, path: KeyPath) -> Iterator[Violation]:
+    chosen = list(error.instance)
+    first = chosen[0]
+    for extra in chosen[1:]:
+        yield Violation(
+            "conflicting-keys",
+            path + (extra,),
+            f"{_subject(path)} takes exactly one of {quoted_list(list(error.schema.get('properties', {})))}, "
+            f"but both {quote_key(first)} and {quote_key(extra)} are set",
+            Target.KEY,
+        )
+
+
+def _drop_missing_keys_explained_by_typos(violations: list[Violation]) -> list[Violation]:
+    """`clas: X` gives an unknown `clas` (did you mean `class`?) and a missing `class`: one problem."""
+    typo_fixes = {
+        (v.key_path[:-1], v.suggestion) for v in violations if v.rule == "unknown-key" and v.suggestion
+    }
+    return [
+        v
+        for v in violations
+        if not (v.rule == "missing-key" and (v.key_path, _missing_key_name(v)) in typo_fixes)
+    ]
+
+
+def _missing_key_name(violation: Violation) -> str | None:
+    marker = "is missing the required key `"
+    if marker in violation.message:
+        return violation.message.split(marker, 1)[1].rstrip("`")
+    return None
+
+
+# --- wording helpers -----------------------------------------------------------------------
+
+
+def _dotted(path: KeyPath) -> str:
+    from linter.findings import format_key_path
+
+    return format_key_path(path)
+
+
+def _subject(path: KeyPath) -> str:
+    return f"`{_dotted(path)}`" if path else "the instance config"
+
+
+def _where(path: KeyPath, root: Any) -> str:
+    if not path:
+        return "at the top level"
+    where = f"in `{_dotted(path)}`"
+    class_name = _class_owning(path, root)
+    if class_name:
+        where += f" ({class_name})"
+    return where
+
+
+def _class_owning(path: KeyPath, root: Any) -> str | None:
+    """The class whose `config` contains `path`, for messages like `in run_launcher.config (K8sRunLauncher)`."""
+    node = root
+    owner = None
+    for index, part in enumerate(path):
+        if isinstance(node, dict) and part == "config" and isinstance(node.get("class"), str):
+            owner = node["class"]
+        if isinstance(node, dict):
+            node = node.get(part)
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            node = node[part]
+        else:
+            break
+    return owner
+
+
+def _either(options: list[str]) -> str:
+    if not options:
+        return "a different value"
+    if len(options) == 1:
+        return options[0]
+    return ", ".join(options[:-1]) + " or " + options[-1]

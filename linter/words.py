@@ -1,0 +1,60 @@
+"""How values and keys are named in messages: in YAML's words, never Python reprs."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+_MAX_SHOWN = 60
+
+
+def yaml_scalar(value: Any) -> str:
+    """A scalar as YAML would print it: `null`, `true`, `5`, `.inf`, `"text"`."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ".nan"
+        if math.isinf(value):
+            return ".inf" if value > 0 else "-.inf"
+        return repr(value)
+    if isinstance(value, int):
+        return str(value)
+    text = json.dumps(str(value), ensure_ascii=False)
+    if len(text) > _MAX_SHOWN:
+        text = text[: _MAX_SHOWN - 2] + "…\""
+    return text
+
+
+def describe_value(value: Any, source: str | None = None) -> str:
+    """`the string "5432"`, `a mapping`, `the boolean true (written `yes`)`."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "`null`"
+    if isinstance(value, bool):
+        kind = "the boolean"
+    elif isinstance(value, (int, float)):
+        kind = "the integer" if isinstance(value, int) else "the number"
+    else:
+        kind = "the string"
+    shown = yaml_scalar(value)
+    described = f"{kind} `{shown}`"
+    if source is not None and source.strip() and source.strip() != shown and not isinstance(value, str):
+        described += f" (YAML 1.1 reads `{source.strip()}` as `{shown}`)"
+    return described
+
+
+def quote_key(key: Any) -> str:
+    if isinstance(key, str):
+        return f"`{key}`"
+    return f"`{yaml_scalar(key)}`"
+
+
+def quoted_list(items: list[Any]) -> str:
+    return ", ".join(f"`{yaml_scalar(i) if not isinstance(i, str) else i}`" for i in items)
