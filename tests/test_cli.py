@@ -1,0 +1,143 @@
+"""The `instance-lint check` command: targets, exit codes, I/O problems, formats."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from linter.cli import cli
+
+REPO = Path(__file__).resolve().parent.parent
+VALID = "telemetry:\n  enabled: false\n"
+INVALID = "telemetry:\n  enabled: false\ndata_retention: {}\n"
+
+
+def run(*args: str, stdin: bytes | None = None, env: dict[str, str] | None = None):
+    return CliRunner().invoke(cli, ["check", *args], input=stdin, env=env, catch_exceptions=False)
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> dict[str, Path]:
+    valid = tmp_path / "valid" / "dagster.yaml"
+    invalid = tmp_path / "invalid" / "dagster.yaml"
+    for path, text in ((valid, VALID), (invalid, INVALID)):
+        path.parent.mkdir()
+        path.write_text(text)
+    return {"valid": valid, "invalid": invalid, "root": tmp_path}
+
+
+def test_valid_file_exits_zero(files):
+    result = run(str(files["valid"]))
+    assert result.exit_code == 0
+    assert "No problems found in 1 file." in result.output
+
+
+def test_invalid_file_reports_location_and_exits_one(files):
+    result = run(str(files["invalid"]))
+    assert result.exit_code == 1
+    assert f"{files['invalid']}:3:1: error [unknown-key] unknown key `data_retention` at the top level" in result.output
+    assert "did you mean `retention`?" in result.output
+    assert "3 | data_retention: {}" in result.output
+    assert "  | ^^^^^^^^^^^^^^" in result.output
+
+
+def test_missing_file_is_an_io_problem_and_other_files_are_still_checked(files):
+    missing = files["root"] / "nope" / "dagster.yaml"
+    result = run(str(missing), str(files["invalid"]))
+    assert result.exit_code == 2
+    assert f"{missing}: error: no such file" in result.stderr
+    assert "[unknown-key]" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "content, expected",
+    [
+        (b"telemetry:\n  enabled: \x00false\n", "not a text file (NUL byte at line 2, column 12)"),
+        (b"telemetry:\n  enabled: \xff\n", "not UTF-8 text (byte 0xff at line 2, column 12)"),
+    ],
+)
+def test_binary_and_non_utf8_files_exit_two_with_a_location(tmp_path, content, expected):
+    path = tmp_path / "dagster.yaml"
+    path.write_bytes(content)
+    result = run(str(path))
+    assert result.exit_code == 2
+    assert f"{path}: error: {expected}" in result.output
+
+
+def test_directories_are_searched_for_dagster_yaml_and_yml(files):
+    nested = files["root"] / "deep" / "er" / "dagster.yml"
+    nested.parent.mkdir(parents=True)
+    nested.write_text(VALID)
+    hidden = files["root"] / ".git" / "dagster.yaml"
+    hidden.parent.mkdir()
+    hidden.write_text("broken: [")
+    result = run(str(files["root"]))
+    assert result.exit_code == 1
+    assert "in 3 files" in result.output
+    assert ".git" not in result.output
+
+
+def test_directory_with_no_config_is_an_io_problem(tmp_path):
+    result = run(str(tmp_path))
+    assert result.exit_code == 2
+    assert "no dagster.yaml or dagster.yml found under this directory" in result.output
+
+
+def test_symlink_loop_in_a_directory_does_not_hang(tmp_path):
+    (tmp_path / "dagster.yaml").write_text(VALID)
+    os.symlink(tmp_path, tmp_path / "loop")
+    result = run(str(tmp_path))
+    assert result.exit_code == 0
+    assert "1 file" in result.output
+
+
+def test_stdin_with_a_display_name(files):
+    result = run("-", "--stdin-filename", "deploy/dagster.yaml", stdin=INVALID.encode())
+    assert result.exit_code == 1
+    assert "deploy/dagster.yaml:3:1: error [unknown-key]" in result.output
+
+
+def test_without_paths_dagster_home_is_checked(files):
+    result = run(env={"DAGSTER_HOME": str(files["invalid"].parent)})
+    assert result.exit_code == 1
+    assert str(files["invalid"]) + ":3:1" in result.output
+
+
+def test_json_output_shape(files):
+    result = run("--format", "json", str(files["invalid"]))
+    assert result.exit_code == 1
+    payload = json.loads(result.output)
+    assert set(payload) == {"version", "findings"}
+    [finding] = payload["findings"]
+    assert finding == {
+        "path": str(files["invalid"]),
+        "line": 3,
+        "column": 1,
+        "end_line": 3,
+        "end_column": 15,
+        "severity": "error",
+        "rule": "unknown-key",
+        "key_path": "data_retention",
+        "message": "unknown key `data_retention` at the top level; did you mean `retention`?",
+        "suggestion": "retention",
+    }
+
+
+def test_python_dash_m_and_version():
+    result = subprocess.run(
+        [sys.executable, "-m", "linter", "--version"], capture_output=True, text=True, cwd=REPO, check=False
+    )
+    assert result.returncode == 0
+    assert result.stdout.startswith("instance-lint, version ")
+
+
+def test_unknown_option_is_a_usage_error(files):
+    result = CliRunner().invoke(cli, ["check", "--no-such-flag", str(files["valid"])])
+    assert result.exit_code == 2
+    assert "No such option" in result.output

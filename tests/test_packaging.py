@@ -1,0 +1,23 @@
+"""The wheel ships the schema and the class catalog; the installed package finds them."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_wheel_contains_schema_and_catalog(tmp_path):
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path), str(REPO)],
+        check=True,
+    )
+    [wheel] = tmp_path.glob("instance_lint-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert "linter/schema/dagster-instance.schema.json" in names
+    assert "linter/schema/class-catalog.json" in names
+    assert "linter/cli.py" in names
+    assert not any(name.startswith("tests/") for name in names)
