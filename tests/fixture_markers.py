@@ -1,0 +1,97 @@
+"""The comment markers that make a `dagster.yaml` fixture self-describing.
+
+Header lines (full-line comments, usually at the top):
+
+    # source: <where the file comes from>
+    # env: NAME=value              the environment the fixture is judged under (repeatable)
+    # dagster-blind: duplicate-key rules whose findings Dagster cannot see (comma-separated)
+    # oracle: skip-import <module>  a user module that is not installed here (repeatable)
+
+Trailing markers, on the exact line where a finding must point:
+
+    port: abc  # expect: invalid-type
+    key: x     # expect: unknown-key, plaintext-secret
+
+All markers are found by one regular expression; several may share a line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+FIXTURES_DIR = Path(__file__).parent / "fixtures"
+
+MARKER = re.compile(
+    r"#\s*(?P<kind>source|env|dagster-blind|oracle|expect):[ \t]*"
+    r"(?P<value>.*?)[ \t]*"
+    r"(?=#\s*(?:source|env|dagster-blind|oracle|expect):|$)"
+)
+_ENV = re.compile(r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)=(?P<value>.*)")
+_SKIP_IMPORT = re.compile(r"skip-import\s+(?P<module>[A-Za-z_][\w.]*)")
+_HEADER_KINDS = frozenset({"source", "env", "dagster-blind", "oracle"})
+
+
+@dataclass(frozen=True)
+class FixtureMarkers:
+    source: str | None
+    env: dict[str, str]
+    dagster_blind: frozenset[str]
+    skip_imports: frozenset[str]
+    expected: frozenset[tuple[int, str]]  # (1-based line, rule slug)
+
+    @property
+    def expected_rules(self) -> frozenset[str]:
+        return frozenset(rule for _, rule in self.expected)
+
+
+def parse_markers(text: str) -> FixtureMarkers:
+    source: str | None = None
+    env: dict[str, str] = {}
+    blind: set[str] = set()
+    skips: set[str] = set()
+    expected: set[tuple[int, str]] = set()
+    for number, line in enumerate(text.splitlines(), start=1):
+        full_line_comment = line.lstrip().startswith("#")
+        for match in MARKER.finditer(line):
+            kind, value = match["kind"], match["value"]
+            if kind in _HEADER_KINDS and not full_line_comment:
+                raise ValueError(f"line {number}: `# {kind}:` must be a full-line comment")
+            if kind == "expect":
+                expected.update((number, rule) for rule in _split(value, number))
+            elif kind == "dagster-blind":
+                blind.update(_split(value, number))
+            elif kind == "env":
+                parsed = _ENV.fullmatch(value)
+                if parsed is None:
+                    raise ValueError(f"line {number}: `# env:` needs NAME=value, got {value!r}")
+                env[parsed["name"]] = parsed["value"]
+            elif kind == "oracle":
+                parsed = _SKIP_IMPORT.fullmatch(value)
+                if parsed is None:
+                    raise ValueError(f"line {number}: unknown oracle directive {value!r}")
+                skips.add(parsed["module"])
+            elif source is None:
+                source = value
+    return FixtureMarkers(source, env, frozenset(blind), frozenset(skips), frozenset(expected))
+
+
+def load_markers(path: Path) -> FixtureMarkers:
+    return parse_markers(path.read_text(encoding="utf-8"))
+
+
+def fixture_paths() -> list[Path]:
+    """Every fixture of the suite: tests/fixtures/**/*.yaml, in a stable order."""
+    return sorted(FIXTURES_DIR.glob("**/*.yaml"))
+
+
+def fixture_id(path: Path) -> str:
+    return path.relative_to(FIXTURES_DIR).as_posix()
+
+
+def _split(value: str, number: int) -> list[str]:
+    items = [item.strip() for item in value.split(",")]
+    if not all(items):
+        raise ValueError(f"line {number}: empty item in {value!r}")
+    return items
