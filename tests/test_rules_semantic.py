@@ -119,6 +119,14 @@ CATALOG = Catalog(
         _entry("storage", "dagster_postgres.storage.DagsterPostgresStorage", "dagster-postgres", "dagster_postgres", "dagster_postgres.storage"),
         _entry("storage", "dagster_mysql.storage.DagsterMySQLStorage", "dagster-mysql", "dagster_mysql", "dagster_mysql.storage"),
         _entry(
+            "event_log_storage",
+            "dagster_postgres.event_log.event_log.PostgresEventLogStorage",
+            "dagster-postgres",
+            "dagster_postgres",
+            "dagster_postgres.event_log",
+            "dagster_postgres.event_log.event_log",
+        ),
+        _entry(
             "run_storage",
             "dagster_postgres.run_storage.run_storage.PostgresRunStorage",
             "dagster-postgres",
@@ -156,6 +164,9 @@ EXPECTED: dict[str, set[tuple[str, tuple]]] = {
     "postgres-empty-url.yaml": {("invalid-value", ("storage", "postgres", "postgres_url"))},
     "postgres-run-storage-without-connection.yaml": {("missing-key", ("run_storage", "config"))},
     "postgres-auth-provider-with-url.yaml": {("conflicting-keys", ("storage", "postgres", "postgres_url"))},
+    "postgres-legacy-storage-auth-provider-with-url.yaml": {
+        ("conflicting-keys", ("run_storage", "config", "postgres_url")),
+    },
     "mysql-empty-url.yaml": {("invalid-value", ("storage", "mysql", "mysql_url"))},
     "k8s-launcher-without-service-account.yaml": {("missing-key", ("run_launcher", "config"))},
     "k8s-launcher-kubeconfig-with-incluster.yaml": {
@@ -208,6 +219,7 @@ EXPECTED: dict[str, set[tuple[str, tuple]]] = {
     "class-of-another-kind.yaml": {("unknown-class", ("run_launcher", "class"))},
     "class-not-at-module-path.yaml": {("unknown-class", ("run_launcher", "module"))},
     "class-misspelt-package.yaml": {("unknown-class", ("compute_logs", "module"))},
+    "class-storage-in-run-storage-slot.yaml": {("unknown-class", ("run_storage", "class"))},
 }
 
 # fixture -> the suggestion of its (single) finding
@@ -425,3 +437,39 @@ def test_with_the_generated_catalog(name, request):
     if name in CATALOG_GAPS:
         request.applymarker(pytest.mark.xfail(reason=CATALOG_GAPS[name]))
     assert {(v.rule, v.key_path) for v in _violations(_load(name), catalog)} == EXPECTED.get(name, set())
+
+
+# ---------------------------------------------------------------- the environment
+
+
+def _found(data, environ) -> set[tuple[str, tuple]]:
+    return {(v.rule, v.key_path) for v in run_checks(RuleContext(data=data, catalog=CATALOG, environ=environ))}
+
+
+def test_concurrency_maximum_follows_the_environment():
+    data = {"concurrency": {"pools": {"default_limit": 1500}}}
+    path = ("concurrency", "pools", "default_limit")
+    assert _found(data, {}) == {("invalid-value", path)}
+    assert _found(data, {"DAGSTER_MAX_GLOBAL_OP_CONCURRENCY_LIMIT": "2000"}) == set()
+    assert _found(data, {"DAGSTER_MAX_GLOBAL_OP_CONCURRENCY_LIMIT": "100"}) == {("invalid-value", path)}
+
+
+def test_env_references_resolve_against_the_environment():
+    postgres = {"storage": {"postgres": {"postgres_url": {"env": "PG_URL"}}}}
+    assert _found(postgres, {"PG_URL": ""}) == {("invalid-value", ("storage", "postgres", "postgres_url"))}
+    assert _found(postgres, {"PG_URL": "postgresql://db/dagster"}) == set()
+    assert _found(postgres, {}) == set()  # unset: another rule's business
+    run_queue = {"run_queue": {"max_concurrent_runs": {"env": "MAX_RUNS"}}}
+    assert _found(run_queue, {"MAX_RUNS": "-3"}) == {("invalid-value", ("run_queue", "max_concurrent_runs"))}
+    assert _found(run_queue, {"MAX_RUNS": "-1"}) == set()
+    assert _found(run_queue, {"MAX_RUNS": "many"}) == set()
+
+
+def test_null_connection_keys_are_left_to_the_schema():
+    assert _found({"storage": {"postgres": {"postgres_url": None}}}, {}) == set()
+    assert _found({"storage": {"postgres": {"postgres_url": "postgresql://db", "postgres_db": None}}}, {}) == set()
+
+
+def test_postgres_storage_without_config_misses_its_connection():
+    data = {"storage": {"custom": {"module": "dagster_postgres", "class": "DagsterPostgresStorage"}}}
+    assert _found(data, {}) == {("missing-key", ("storage", "custom"))}

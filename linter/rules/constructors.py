@@ -51,8 +51,8 @@ Storages
 - DagsterPostgresStorage and Postgres{Run,EventLog,Schedule}Storage (`storage.postgres` or a class
   block): `pg_url_from_config` wants exactly one of a non-empty `postgres_url` and `postgres_db` ->
   conflicting-keys at `postgres_url` when both, missing-key when neither, invalid-value for an empty
-  `postgres_url` alone. DagsterPostgresStorage also rejects `auth_provider` with a `postgres_url`
-  -> conflicting-keys at `postgres_url` (the three legacy Postgres storages never read `auth_provider`).
+  `postgres_url` alone. All four also reject `auth_provider` with a `postgres_url`
+  (`get_token_provider_from_config`) -> conflicting-keys at `postgres_url`.
 - DagsterMySQLStorage and MySQL{Run,EventLog,Schedule}Storage: `mysql_url` and `mysql_db` together
   are a selector error (the schema's); an empty `mysql_url` makes Dagster read the absent `mysql_db`
   -> invalid-value.
@@ -97,9 +97,8 @@ ECS_LAUNCHER = "dagster_aws.ecs.launcher.EcsRunLauncher"
 CELERY_LAUNCHER = "dagster_celery.launcher.CeleryRunLauncher"
 QUEUED_RUN_COORDINATOR = "dagster._core.run_coordinator.queued_run_coordinator.QueuedRunCoordinator"
 
-POSTGRES_UNIFIED = "dagster_postgres.storage.DagsterPostgresStorage"
 POSTGRES_STORAGES = {
-    POSTGRES_UNIFIED,
+    "dagster_postgres.storage.DagsterPostgresStorage",
     "dagster_postgres.run_storage.run_storage.PostgresRunStorage",
     "dagster_postgres.event_log.event_log.PostgresEventLogStorage",
     "dagster_postgres.schedule_storage.schedule_storage.PostgresScheduleStorage",
@@ -451,14 +450,13 @@ def dequeue_workers_below_one(context: RuleContext) -> Iterator[Violation]:
 # ---------------------------------------------------------------- storages
 
 
-def _postgres_configs(context: RuleContext) -> Iterator[tuple[KeyPath, dict, bool]]:
-    """(path of the postgres config, config, whether DagsterPostgresStorage reads it)."""
+def _postgres_configs(context: RuleContext) -> Iterator[tuple[KeyPath, dict]]:
+    """(path of the postgres config, config) for `storage.postgres` and every Postgres storage class block."""
     storage_postgres = lookup(context.data, ("storage", "postgres"))
     if isinstance(storage_postgres, dict):
-        yield ("storage", "postgres"), storage_postgres, True
+        yield ("storage", "postgres"), storage_postgres
     for block, config in _blocks_of(context, POSTGRES_STORAGES):
-        entry = resolve_block(context, block)
-        yield block.owner_path, config, entry is not None and entry.qualname == POSTGRES_UNIFIED
+        yield block.owner_path, config
 
 
 @check("conflicting-keys", "missing-key", "invalid-value")
@@ -467,7 +465,7 @@ def postgres_connection(context: RuleContext) -> Iterator[Violation]:
 
     Why it matters: `pg_url_from_config` refuses both, neither, and an empty URL, so Dagster fails to start.
     """
-    for owner, config, _ in _postgres_configs(context):
+    for owner, config in _postgres_configs(context):
         url = source_value(context.environ, config.get("postgres_url"))
         if not _is_source_string(url, "postgres_url" in config) or config.get("postgres_db", {}) is None:
             continue  # `null` or a wrong type: the schema reports it
@@ -498,11 +496,11 @@ def _is_source_string(value: Any, present: bool) -> bool:
 def postgres_auth_provider_with_url(context: RuleContext) -> Iterator[Violation]:
     """What it does: checks that `auth_provider` is not used with `postgres_url`.
 
-    Why it matters: DagsterPostgresStorage injects tokens per connection from `postgres_db` and refuses a URL.
+    Why it matters: the Postgres storages inject tokens per connection from `postgres_db` and refuse a URL.
     """
-    for owner, config, unified in _postgres_configs(context):
+    for owner, config in _postgres_configs(context):
         url = source_value(context.environ, config.get("postgres_url"))
-        if unified and config.get("auth_provider") is not None and url:
+        if config.get("auth_provider") is not None and url:
             yield Violation(
                 "conflicting-keys",
                 (*owner, "postgres_url"),
