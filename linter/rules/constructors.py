@@ -350,15 +350,23 @@ def ecs_launcher_run_task_kwargs(context: RuleContext) -> Iterator[Violation]:
     for block, config in _blocks_of(context, ECS_LAUNCHER):
         kwargs = _as_mapping(config.get("run_task_kwargs")) or {}
         for key in kwargs:
-            path = (*block.config_path, "run_task_kwargs", key)
-            if key == "taskDefinition":
-                yield Violation("conflicting-keys", path, "`taskDefinition` cannot be set in `run_task_kwargs`: use the launcher's `task_definition` key")
-            elif key == "overrides":
-                yield Violation("conflicting-keys", path, "`overrides` cannot be set in `run_task_kwargs`: the launcher sets the task overrides itself")
-            elif key not in ECS_RUN_TASK_KEYS:
-                suggestion = _closest(str(key), ECS_RUN_TASK_KEYS)
-                hint = f": did you mean `{suggestion}`?" if suggestion else ""
-                yield Violation("unknown-key", path, f"`{key}` is not an argument of ECS RunTask{hint}", Target.KEY, suggestion)
+            yield from _run_task_kwarg_violation((*block.config_path, "run_task_kwargs", key), key)
+
+
+RUN_TASK_KWARGS_SET_BY_LAUNCHER = {
+    "taskDefinition": "use the launcher's `task_definition` key",
+    "overrides": "the launcher sets the task overrides itself",
+}
+
+
+def _run_task_kwarg_violation(path: KeyPath, key: Any) -> Iterator[Violation]:
+    if key in RUN_TASK_KWARGS_SET_BY_LAUNCHER:
+        reason = RUN_TASK_KWARGS_SET_BY_LAUNCHER[key]
+        yield Violation("conflicting-keys", path, f"`{key}` cannot be set in `run_task_kwargs`: {reason}")
+    elif key not in ECS_RUN_TASK_KEYS:
+        suggestion = _closest(str(key), ECS_RUN_TASK_KEYS)
+        hint = f": did you mean `{suggestion}`?" if suggestion else ""
+        yield Violation("unknown-key", path, f"`{key}` is not an argument of ECS RunTask{hint}", Target.KEY, suggestion)
 
 
 @check("invalid-value")
