@@ -1,6 +1,7 @@
 """The comment markers that make a `dagster.yaml` fixture self-describing.
 
-Header lines (full-line comments, usually at the top):
+Header lines (the comment lines at the top of the file, before the first YAML line; a
+header-looking comment further down, such as commented-out `#   env: VAR`, is an ordinary comment):
 
     # source: <where the file comes from>
     # env: NAME=value              the environment the fixture is judged under (repeatable)
@@ -52,12 +53,13 @@ def parse_markers(text: str) -> FixtureMarkers:
     blind: set[str] = set()
     skips: set[str] = set()
     expected: set[tuple[int, str]] = set()
+    in_header = True
     for number, line in enumerate(text.splitlines(), start=1):
-        full_line_comment = line.lstrip().startswith("#")
+        in_header = in_header and (not line.strip() or line.lstrip().startswith("#"))
         for match in MARKER.finditer(line):
             kind, value = match["kind"], match["value"]
-            if kind in _HEADER_KINDS and not full_line_comment:
-                raise ValueError(f"line {number}: `# {kind}:` must be a full-line comment")
+            if kind in _HEADER_KINDS and not in_header:
+                continue
             if kind == "expect":
                 expected.update((number, rule) for rule in _split(value, number))
             elif kind == "dagster-blind":

@@ -14,6 +14,8 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
+from dagster_shared.yaml_utils import DagsterYamlLoader
 
 from dagster_oracle import Verdict, judge
 from fixture_markers import FixtureMarkers, fixture_id, fixture_paths, load_markers
@@ -21,7 +23,6 @@ from linter.findings import Severity
 from linter.rulebook import RULES, severity_of
 
 FIXTURES = fixture_paths()
-_ENV_REFERENCE = re.compile(r"\benv:\s*(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*[}#\n]")
 
 parametrize_fixtures = pytest.mark.parametrize("fixture", FIXTURES, ids=[fixture_id(p) for p in FIXTURES])
 
@@ -99,6 +100,18 @@ def test_fixture_markers_are_well_formed(fixture: Path) -> None:
     unknown = sorted((markers.expected_rules | markers.dagster_blind) - set(RULES))
     assert not unknown, f"unknown rule slugs: {unknown}"
     assert markers.dagster_blind <= markers.expected_rules, "a dagster-blind rule must also be expected"
-    if "missing-env-var" not in markers.expected_rules:
-        referenced = {m["name"] for m in _ENV_REFERENCE.finditer(text)}
+    if "missing-env-var" not in markers.expected_rules and "yaml-syntax" not in markers.expected_rules:
+        referenced = set(_env_references(yaml.load(text, Loader=DagsterYamlLoader)))
         assert referenced <= set(markers.env), f"set these with `# env:` lines: {sorted(referenced - set(markers.env))}"
+
+
+def _env_references(node: object):
+    """Names in `{env: NAME}` mappings, as Dagster's loader sees the file (last duplicate wins)."""
+    if isinstance(node, dict):
+        if set(node) == {"env"} and isinstance(node["env"], str):
+            yield node["env"]
+        for value in node.values():
+            yield from _env_references(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _env_references(item)
