@@ -97,7 +97,8 @@ configuration (~/.kube, ~/.aws) is read. Everything is restored afterwards. Warn
 `skip_imports`: module paths whose `ModuleNotFoundError` is expected (a user's own class that is
 not installed here, marked `# oracle: skip-import <module>` in a fixture). A slot whose module is
 one of them is accepted without class or build checks, and the settings checks that need its
-object are skipped.
+object are skipped. (Not available for `instance_class`: Dagster imports it while validating the
+file, and its `config_schema()` shapes the rest of the validation.)
 """
 
 from __future__ import annotations
