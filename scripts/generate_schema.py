@@ -1,0 +1,841 @@
+"""Generate the JSON Schema and the class catalog for dagster.yaml from Dagster itself.
+
+Usage (from the repository root):
+
+    /work/devenv/bin/python scripts/generate_schema.py          # rewrite schema/*.json
+    /work/devenv/bin/python scripts/generate_schema.py --check  # exit 1 if they are stale
+
+Sources of truth, all read from the installed packages:
+
+* `dagster._core.instance.config.dagster_instance_config_schema()`: the 26 top-level keys;
+* every concrete ConfigurableClass that Dagster and the official integrations ship for a slot
+  (found by importing every non-test module), and its `config_type()`;
+* Dagster's own loader rules (`convert_dagster_submodule_name`, `ConfigurableClassData.rehydrate`)
+  for the module paths under which each class can be named.
+
+How Dagster config types become draft-07 JSON Schema is described in `SchemaBuilder`.
+The generator needs the `test` extra's packages plus `dagster-azure[container-apps]`, which
+ships AcaRunLauncher; it refuses to write a catalog without it.
+
+Dagster quirks the schema mirrors on purpose: a Float field accepts booleans (Python's bool is an
+int); `null` under a selector's chosen key means `{}` (`storage: {postgres: }`); a class slot's
+`config: null` is an error although a missing `config` is fine.
+
+Known gaps (Dagster behaviour the schema cannot or does not express):
+
+* Int vs. whole floats: Dagster's Int rejects `1.0`, JSON Schema's `integer` accepts it. A
+  validator must use a type checker whose `integer` excludes floats and bools (the linter and
+  the tests do); plain draft-07 tools such as editors accept `1.0`.
+* `{env: VAR}` values are checked only for shape. Whether VAR is set, and whether its value parses
+  as an int for IntSource, is decided when Dagster loads the instance (the linter's env rules).
+  BoolSource treats every value except `false`, `none`, `0` and the empty string
+  (case-insensitively) as true, so `{env: VAR}` never fails on a bool field once VAR is set.
+* A custom `instance_class` may add top-level keys through its `config_schema()`; the schema
+  knows no such class (no shipped class can be used there) and rejects unknown top-level keys.
+* The class-specific `config` check applies only to the shipped classes in the catalog, named by a
+  module Dagster accepts. Other `module`/`class` pairs get an open `config` object: whether
+  they import is for the linter's class rules, not for the schema.
+* An empty dagster.yaml is `null` as YAML; Dagster reads it as `{}`. The schema's root is an
+  object, so the caller must validate `{}` for an empty document.
+* Non-string mapping keys (YAML `1: x`): the schema rejects them where Dagster's keys are closed
+  (shapes, selectors, `Map(str, ...)`; Dagster raises there) and accepts them in `Permissive`
+  objects. Dagster accepts them there too at the top level, but raises on them inside a
+  class's `config` when it post-processes it.
+* Dagster cross-key rules (`storage` with `run_storage`, `run_queue` with `run_coordinator`,
+  `concurrency` vs. `run_queue` limits, pool limit ranges) are semantic rules, not schema.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import difflib
+import functools
+import importlib
+import importlib.metadata
+import inspect
+import json
+import pkgutil
+import sys
+import warnings
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from dagster._config import (
+    ConfigType,
+    ConfigTypeKind,
+    Field,
+    process_config,
+    resolve_to_config_type,
+    validate_config,
+)
+from dagster._core.instance.config import configurable_class_schema, dagster_instance_config_schema
+from dagster._core.storage.config import mysql_config, pg_config
+from dagster._utils import convert_dagster_submodule_name
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SCHEMA_DIR = REPO_ROOT / "schema"
+# Same names as linter/catalog.py (checked by tests/test_schema_generation.py).
+SCHEMA_FILENAME = "dagster-instance.schema.json"
+CATALOG_FILENAME = "class-catalog.json"
+SCHEMA_ID = (
+    "https://raw.githubusercontent.com/instance-lint/instance-lint/main/schema/" + SCHEMA_FILENAME
+)
+
+PACKAGES = (
+    "dagster",
+    "dagster_postgres",
+    "dagster_mysql",
+    "dagster_k8s",
+    "dagster_docker",
+    "dagster_aws",
+    "dagster_gcp",
+    "dagster_azure",
+    "dagster_celery_k8s",
+)
+INTEGRATION_DISTRIBUTIONS = tuple(name.replace("_", "-") for name in PACKAGES[1:])
+
+# slot -> base class that `ConfigurableClassData.rehydrate(as_type=...)` checks (instance/ref.py).
+SLOT_BASES = {
+    "run_launcher": "dagster._core.launcher.base.RunLauncher",
+    "run_coordinator": "dagster._core.run_coordinator.base.RunCoordinator",
+    "compute_logs": "dagster._core.storage.compute_log_manager.ComputeLogManager",
+    "scheduler": "dagster._core.scheduler.scheduler.Scheduler",
+    "local_artifact_storage": "dagster._core.storage.root.LocalArtifactStorage",
+    "storage": "dagster._core.storage.base_storage.DagsterStorage",
+    "run_storage": "dagster._core.storage.runs.base.RunStorage",
+    "event_log_storage": "dagster._core.storage.event_log.base.EventLogStorage",
+    "schedule_storage": "dagster._core.storage.schedules.base.ScheduleStorage",
+    "secrets": "dagster._core.secrets.loader.SecretsLoader",
+    "defs_state_storage": "dagster._core.storage.defs_state.base.DefsStateStorage",
+    "instance_class": "dagster._core.instance.instance.DagsterInstance",
+}
+
+# Where, in the instance schema, a `{module, class, config}` value names a class of a slot.
+SLOT_PATHS = {
+    ("run_launcher",): "run_launcher",
+    ("run_coordinator",): "run_coordinator",
+    ("compute_logs",): "compute_logs",
+    ("scheduler",): "scheduler",
+    ("local_artifact_storage",): "local_artifact_storage",
+    ("storage", "custom"): "storage",
+    ("run_storage",): "run_storage",
+    ("event_log_storage",): "event_log_storage",
+    ("schedule_storage",): "schedule_storage",
+    ("secrets", "custom"): "secrets",
+    ("defs_state_storage",): "defs_state_storage",
+    ("instance_class",): "instance_class",
+}
+# Modules that ship slot classes only when their distribution's optional extra is installed.
+EXTRA_MODULES = {"dagster_azure.container_apps": "dagster-azure[container-apps]"}
+RUN_QUEUE_CLASS = "dagster._core.run_coordinator.queued_run_coordinator.QueuedRunCoordinator"
+
+TOP_LEVEL_DESCRIPTIONS = {
+    "local_artifact_storage": "Local artifact storage: the directory on local disk where Dagster "
+    "keeps artifacts. Default: `LocalArtifactStorage` with `base_dir: $DAGSTER_HOME`.",
+    "compute_logs": "Compute log manager: captures the stdout/stderr of runs and steps. "
+    "Default: `LocalComputeLogManager` under `$DAGSTER_HOME/storage`.",
+    "storage": "Storage for runs, event logs and schedules in one setting: `postgres`, `mysql`, "
+    "`sqlite` or a `custom` storage class. Cannot be combined with `run_storage`, "
+    "`event_log_storage` or `schedule_storage`. Default: SQLite under `$DAGSTER_HOME`.",
+    "run_queue": "Settings of the default run coordinator, `QueuedRunCoordinator`, without naming "
+    "the class. Cannot be combined with `run_coordinator`.",
+    "run_storage": "Legacy per-store setting: the run storage class. Prefer `storage`; the two "
+    "cannot be combined.",
+    "event_log_storage": "Legacy per-store setting: the event log storage class. Prefer "
+    "`storage`; the two cannot be combined.",
+    "schedule_storage": "Legacy per-store setting: the schedule storage class. Prefer `storage`; "
+    "the two cannot be combined.",
+    "scheduler": "Scheduler class. Default: `DagsterDaemonScheduler`, which runs schedules in the "
+    "dagster-daemon.",
+    "run_coordinator": "Run coordinator class: decides how submitted runs wait before they are "
+    "launched. Default: `QueuedRunCoordinator`. Cannot be combined with `run_queue`.",
+    "run_launcher": "Run launcher class: starts the process, container or job that executes a "
+    "run. Default: `DefaultRunLauncher` (a local subprocess).",
+    "telemetry": "Anonymous usage telemetry. `enabled` defaults to true.",
+    "nux": "The new-user experience prompts in the Dagster UI. `enabled` defaults to true.",
+    "instance_class": "A custom `DagsterInstance` subclass to load instead of `DagsterInstance`. "
+    "Its `config_schema()` keys are then also accepted at the top level.",
+    "python_logs": "Python logging: the loggers Dagster captures (`managed_python_loggers`), "
+    "their level (`python_log_level`) and handlers, formatters and filters for Dagster's own "
+    "logger (`dagster_handler_config`).",
+    "run_monitoring": "Run monitoring by the dagster-daemon: detects runs that hang while starting "
+    "or canceling or exceed `max_runtime_seconds`, and resumes or fails them.",
+    "run_retries": "Automatic retries of failed runs, performed by the dagster-daemon.",
+    "code_servers": "Code servers that Dagster starts for local code locations: startup and "
+    "reload timeouts, and whether to wait for them on shutdown.",
+    "secrets": "Secrets loader that supplies environment variables to code locations. Default: "
+    "`PerProjectEnvFileLoader`, which reads each project's `.env` file.",
+    "defs_state_storage": "Storage for definitions state (state-backed definitions). Default: "
+    "`UPathDefsStateStorage` in the `defs_state` directory of the local artifact storage.",
+    "retention": "How long the daemon keeps schedule, sensor and auto-materialize ticks. "
+    "`purge_after_days` is a number of days for every tick status, or one per status; a value "
+    "of 0 or less keeps those ticks forever.",
+    "backfills": "Backfill daemon: process backfills in threads.",
+    "sensors": "Sensor daemon: evaluate sensors and submit their runs in threads.",
+    "schedules": "Schedule daemon: evaluate schedules and submit their runs in threads.",
+    "auto_materialize": "Declarative automation (auto-materialize) daemon settings.",
+    "freshness": "Freshness evaluation by the daemon. `enabled` is required when this key is set.",
+    "concurrency": "Concurrency limits: for runs (`runs`, like the run queue's limits) and for "
+    "ops and assets in pools (`pools`).",
+}
+
+ENV_VAR_DESCRIPTION = (
+    "Name of an environment variable. Dagster reads its value when it loads the instance and "
+    "fails if the variable is not set."
+)
+SOURCE_DEFINITIONS = {
+    # Dagster type key -> (definition name, JSON type of the literal, description)
+    "StringSourceType": (
+        "StringSource",
+        "string",
+        "A string, or `{env: VAR}` to read it from an environment variable.",
+    ),
+    "IntSourceType": (
+        "IntSource",
+        "integer",
+        "An integer, or `{env: VAR}` to read it from an environment variable whose value must "
+        "parse as an integer.",
+    ),
+    "BoolSourceType": (
+        "BoolSource",
+        "boolean",
+        "A boolean, or `{env: VAR}` to read it from an environment variable: every value except "
+        "`false`, `none`, `0` and the empty string (in any case) means true.",
+    ),
+}
+# Shared Dagster types that have a name in Dagster's source (dagster._core.storage.config).
+NAMED_TYPES = {
+    resolve_to_config_type(pg_config()).key: "type:pg_config",
+    resolve_to_config_type(mysql_config()).key: "type:mysql_config",
+}
+SCALAR_JSON_TYPES: dict[str, Any] = {
+    "STRING": "string",
+    "INT": "integer",
+    # Dagster's Float accepts any isinstance(value, (int, float)) value, and bool is an int.
+    "FLOAT": ["boolean", "number"],
+    "BOOL": "boolean",
+}
+FIELDED_KINDS = (
+    ConfigTypeKind.STRICT_SHAPE,
+    ConfigTypeKind.PERMISSIVE_SHAPE,
+    ConfigTypeKind.SELECTOR,
+)
+
+
+class GenerationError(Exception):
+    """Dagster has something this generator does not know how to translate faithfully."""
+
+
+# --------------------------------------------------------------------------------------------
+# Discovery: modules, slot classes and the module paths Dagster loads them from
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SlotClass:
+    """A class as Dagster's loader finds it: `name` in each of `modules` (an alias if it differs
+    from the class's own name, e.g. `DefaultRunCoordinator` for SyncInMemoryRunCoordinator)."""
+
+    slot: str
+    cls: type
+    name: str
+    modules: tuple[str, ...]
+
+    @property
+    def qualname(self) -> str:
+        return f"{self.cls.__module__}.{self.cls.__name__}"
+
+    @property
+    def config_definition(self) -> str:
+        return "config:" + self.qualname
+
+
+def is_test_module(name: str) -> bool:
+    return any(
+        part in ("test", "tests", "testing", "conftest")
+        or part.startswith("test_")
+        or part.endswith(("_test", "_tests", "_for_test"))
+        for part in name.split(".")
+    )
+
+
+@contextlib.contextmanager
+def quiet_imports() -> Iterator[None]:
+    """Module imports and lazy attributes may warn or print; keep stdout and stderr clean."""
+    with warnings.catch_warnings(), contextlib.redirect_stdout(sys.stderr):
+        warnings.simplefilter("ignore")
+        yield
+
+
+def import_all_modules(packages: tuple[str, ...]) -> tuple[dict[str, ModuleType], list[str]]:
+    """Import every non-test module of `packages`; return them and the ones that failed.
+
+    Like pkgutil.walk_packages, but test packages and `__main__` modules are never imported
+    (walk_packages imports every package to list its children).
+    """
+    modules = {name: importlib.import_module(name) for name in packages}
+    failed: list[str] = []
+    pending = list(modules.values())
+    while pending:
+        package = pending.pop()
+        for info in pkgutil.iter_modules(package.__path__, package.__name__ + "."):
+            if is_test_module(info.name) or info.name.endswith(".__main__"):
+                continue
+            try:
+                module = importlib.import_module(info.name)
+            except Exception as exc:  # noqa: BLE001 - optional dependencies raise anything
+                failed.append(f"{info.name} ({type(exc).__name__}: {exc})")
+                continue
+            modules[info.name] = module
+            if info.ispkg:
+                pending.append(module)
+    return modules, sorted(failed)
+
+
+def check_extras_imported(modules: Mapping[str, ModuleType]) -> None:
+    """Refuse to write a catalog that silently lacks the classes behind an optional extra."""
+    missing = [
+        f"{name} (install {extra})" for name, extra in EXTRA_MODULES.items() if name not in modules
+    ]
+    if missing:
+        raise GenerationError("cannot import modules that ship slot classes: " + ", ".join(missing))
+
+
+def import_object(qualified_name: str) -> Any:
+    module_name, _, attribute = qualified_name.rpartition(".")
+    return getattr(importlib.import_module(module_name), attribute)
+
+
+def implements_configurable_class(cls: type) -> bool:
+    return callable(getattr(cls, "config_type", None)) and callable(
+        getattr(cls, "from_config_value", None)
+    )
+
+
+def module_attribute(module: ModuleType, name: str) -> Any:
+    try:
+        return getattr(module, name)
+    except (AttributeError, ImportError):  # a lazy module __getattr__ may raise ImportError
+        return None
+
+
+def class_names(modules: Mapping[str, ModuleType]) -> dict[type, set[str]]:
+    """Each class defined in the scanned packages, with every name a module binds it to."""
+    names: dict[type, set[str]] = defaultdict(set)
+    for module in modules.values():
+        for name in dir(module):  # dir(), not vars(): it includes lazily provided names
+            value = module_attribute(module, name)
+            if inspect.isclass(value) and value.__module__.split(".")[0] in PACKAGES:
+                names[value].add(name)
+    return names
+
+
+def is_slot_class(cls: type, base: type) -> bool:
+    return (
+        issubclass(cls, base)
+        and not inspect.isabstract(cls)
+        and implements_configurable_class(cls)
+    )
+
+
+def dagster_loads(module_name: str, class_name: str, base: type) -> type | None:
+    """The class Dagster's loader finds for `module`/`class` in a slot, without constructing it.
+
+    Mirrors ConfigurableClassData: private module spelling, import, getattr, issubclass.
+    """
+    try:
+        module = importlib.import_module(convert_dagster_submodule_name(module_name, "private"))
+    except ImportError:
+        return None
+    klass = module_attribute(module, class_name)
+    return klass if inspect.isclass(klass) and issubclass(klass, base) else None
+
+
+def loader_module_names(
+    cls: type, name: str, base: type, modules: Mapping[str, ModuleType]
+) -> list[str]:
+    """Every module name under which Dagster's loader finds exactly `cls` as `name`."""
+    candidates = set(modules) | {convert_dagster_submodule_name(m, "public") for m in modules}
+    return sorted(m for m in candidates if dagster_loads(m, name, base) is cls)
+
+
+def discover_slot_classes(modules: Mapping[str, ModuleType]) -> dict[str, list[SlotClass]]:
+    """Per slot, one entry per (class, name it is loadable as), sorted by qualname and name."""
+    names = class_names(modules)
+    found: dict[str, list[SlotClass]] = {}
+    for slot, base_name in SLOT_BASES.items():
+        base = import_object(base_name)
+        entries = [
+            SlotClass(slot, cls, name, tuple(loader_module_names(cls, name, base, modules)))
+            for cls in names
+            if is_slot_class(cls, base)
+            for name in names[cls]
+        ]
+        found[slot] = sorted(
+            (entry for entry in entries if entry.modules),
+            key=lambda entry: (entry.qualname, entry.name),
+        )
+    return found
+
+
+@functools.cache
+def top_level_distributions() -> Mapping[str, list[str]]:
+    return importlib.metadata.packages_distributions()
+
+
+def distribution_of(cls: type) -> str:
+    return top_level_distributions()[cls.__module__.split(".")[0]][0]
+
+
+def integrations_version() -> str:
+    versions = {importlib.metadata.version(dist) for dist in INTEGRATION_DISTRIBUTIONS}
+    if len(versions) != 1:
+        raise GenerationError(f"integrations are at different versions: {sorted(versions)}")
+    return versions.pop()
+
+
+def build_catalog(slot_classes: Mapping[str, list[SlotClass]]) -> dict[str, Any]:
+    return {
+        "dagster_version": importlib.metadata.version("dagster"),
+        "integrations_version": integrations_version(),
+        "slots": {
+            slot: {
+                "base_class": SLOT_BASES[slot],
+                "classes": [
+                    {
+                        "class": item.name,
+                        "qualname": item.qualname,
+                        "package": distribution_of(item.cls),
+                        "modules": list(item.modules),
+                        "config_definition": item.config_definition,
+                    }
+                    for item in items
+                ],
+            }
+            for slot, items in slot_classes.items()
+        },
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# Conversion: Dagster config types -> draft-07 JSON Schema
+# --------------------------------------------------------------------------------------------
+
+TypePath = tuple[str, ...]
+
+
+def child_types(config_type: ConfigType) -> list[tuple[str, ConfigType]]:
+    """The nested types of `config_type`, each with its path segment."""
+    kind = config_type.kind
+    if kind in FIELDED_KINDS:
+        return [(name, field.config_type) for name, field in sorted(config_type.fields.items())]
+    if kind in (ConfigTypeKind.ARRAY, ConfigTypeKind.NONEABLE):
+        return [("[]" if kind == ConfigTypeKind.ARRAY else "?", config_type.inner_type)]
+    if kind == ConfigTypeKind.MAP:
+        return [("{key}", config_type.key_type), ("{value}", config_type.inner_type)]
+    if kind == ConfigTypeKind.SCALAR_UNION:
+        return [
+            ("<scalar>", config_type.scalar_type),
+            ("<non-scalar>", config_type.non_scalar_type),
+        ]
+    return []
+
+
+def is_shareable(config_type: ConfigType) -> bool:
+    """Worth a definition when repeated: one-field types read better inline."""
+    return config_type.kind in FIELDED_KINDS and len(config_type.fields) > 1
+
+
+def shared_type_keys(
+    roots: list[tuple[ConfigType, TypePath]], overrides: Mapping[TypePath, Any]
+) -> set[str]:
+    """Keys of the fielded types that would be written out more than once if inlined."""
+    uses: Counter[str] = Counter()
+
+    def visit(config_type: ConfigType, path: TypePath) -> None:
+        if path in overrides or config_type.key in SOURCE_DEFINITIONS:
+            return
+        if is_shareable(config_type):
+            uses[config_type.key] += 1
+            if uses[config_type.key] > 1:
+                return  # its children are written once, inside its definition
+        for segment, child in child_types(config_type):
+            visit(child, path + (segment,))
+
+    for config_type, path in roots:
+        visit(config_type, path)
+    return {key for key, count in uses.items() if count > 1}
+
+
+def accepts_null_as_empty(config_type: ConfigType) -> bool:
+    """A selector's chosen key with a null value: Dagster validates `{}` for fielded types."""
+    return config_type.kind in FIELDED_KINDS and validate_config(config_type, {}).success
+
+
+def json_value(value: Any) -> Any:
+    """Dagster default values, checked to be plain JSON."""
+    return json.loads(json.dumps(value))
+
+
+def ref(definition: str) -> dict[str, str]:
+    return {"$ref": "#/definitions/" + definition}
+
+
+def nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"anyOf": [{"type": "null"}, schema]}
+
+
+class SchemaBuilder:
+    """Translates Dagster config types to draft-07 JSON Schema, collecting `definitions`.
+
+    Dagster kind -> JSON Schema (the linter's error translator relies on these shapes):
+      scalars: string / integer / boolean; Float -> number or boolean (Dagster accepts bools);
+      Any -> {}; Noneable(T) -> anyOf [null, T]; Array(T) -> array of T;
+      Map(K, V) -> object with propertyNames K and additionalProperties V;
+      Enum -> enum of its config values;
+      ScalarUnion(S, N) -> anyOf [S, N] (S never matches a mapping or list, N only matches one);
+      String/Int/BoolSource -> $ref to a definition: anyOf [literal, EnvVar];
+      Shape -> closed object with `required`; Permissive -> the same, open;
+      Selector -> closed object with exactly one key (zero allowed when its only field is
+      optional); a child that has fields may be `null`, which Dagster reads as `{}`, when `{}`
+      passes it.
+    Fielded types used in more than one place become `type:<Dagster key>` definitions.
+    `overrides` replaces the schema at given field paths (the configurable-class slots).
+    """
+
+    def __init__(self, shared_keys: set[str], overrides: Mapping[TypePath, dict[str, Any]]):
+        self.definitions: dict[str, Any] = {}
+        self._shared_keys = shared_keys
+        self._overrides = overrides
+
+    def type_schema(self, config_type: ConfigType, path: TypePath = ()) -> dict[str, Any]:
+        if path in self._overrides:
+            return dict(self._overrides[path])
+        if config_type.key in SOURCE_DEFINITIONS:
+            return self._source_ref(config_type)
+        if config_type.key in self._shared_keys:
+            return self._shared_ref(config_type)
+        return self._convert(config_type, path)
+
+    def field_schema(
+        self, name: str, field: Field, path: TypePath, null_means_empty: bool = False
+    ) -> dict[str, Any]:
+        schema = self.type_schema(field.config_type, path)
+        if null_means_empty and accepts_null_as_empty(field.config_type):
+            schema = nullable(schema)
+        description = field.description or field.config_type.description
+        if description:
+            schema["title"] = name
+            schema["description"] = description
+        if field.default_provided:
+            schema["default"] = json_value(field.default_value)
+        return schema
+
+    def _source_ref(self, config_type: ConfigType) -> dict[str, Any]:
+        name, literal_type, description = SOURCE_DEFINITIONS[config_type.key]
+        if name not in self.definitions:
+            self._check_env_var_selector(config_type.non_scalar_type)
+            self.definitions.setdefault("EnvVar", env_var_definition())
+            self.definitions[name] = {
+                "title": name,
+                "description": description,
+                "anyOf": [{"type": literal_type}, ref("EnvVar")],
+            }
+        return ref(name)
+
+    @staticmethod
+    def _check_env_var_selector(selector: ConfigType) -> None:
+        fields = selector.fields
+        env = fields.get("env")
+        if list(fields) != ["env"] or not env.is_required or env.config_type.key != "String":
+            raise GenerationError(f"unexpected env var selector {selector.key}")
+
+    def _shared_ref(self, config_type: ConfigType) -> dict[str, Any]:
+        name = NAMED_TYPES.get(config_type.key, "type:" + config_type.key)
+        if name not in self.definitions:
+            self.definitions[name] = {}  # placeholder: breaks reference cycles
+            self.definitions[name] = self._convert(config_type, ("#" + name,))
+        return ref(name)
+
+    def _convert(self, config_type: ConfigType, path: TypePath) -> dict[str, Any]:
+        kind = config_type.kind
+        if kind == ConfigTypeKind.SCALAR:
+            return {"type": SCALAR_JSON_TYPES[config_type.scalar_kind.value]}
+        if kind == ConfigTypeKind.ANY:
+            return {}
+        if kind == ConfigTypeKind.NONEABLE:
+            return nullable(self.type_schema(config_type.inner_type, path + ("?",)))
+        if kind == ConfigTypeKind.ARRAY:
+            items = self.type_schema(config_type.inner_type, path + ("[]",))
+            return {"type": "array", "items": items}
+        if kind == ConfigTypeKind.MAP:
+            return self._map(config_type, path)
+        if kind == ConfigTypeKind.ENUM:
+            return self._enum(config_type)
+        if kind == ConfigTypeKind.SCALAR_UNION:
+            return self._scalar_union(config_type, path)
+        if kind == ConfigTypeKind.SELECTOR:
+            return self._selector(config_type, path)
+        return self._shape(config_type, path)
+
+    def _map(self, config_type: ConfigType, path: TypePath) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "propertyNames": self.type_schema(config_type.key_type, path + ("{key}",)),
+            "additionalProperties": self.type_schema(config_type.inner_type, path + ("{value}",)),
+        }
+
+    @staticmethod
+    def _enum(config_type: ConfigType) -> dict[str, Any]:
+        values = config_type.enum_values
+        lines = [config_type.description or f"One of the `{config_type.given_name}` values."]
+        lines += [f"- `{v.config_value}`: {v.description}" for v in values if v.description]
+        return {"enum": [v.config_value for v in values], "description": "\n".join(lines)}
+
+    def _scalar_union(self, config_type: ConfigType, path: TypePath) -> dict[str, Any]:
+        # Dagster picks the non-scalar side for a dict or list and the scalar side otherwise;
+        # anyOf prunes the same way only while the scalar side rejects dicts and lists.
+        scalar, non_scalar = config_type.scalar_type, config_type.non_scalar_type
+        collection_kinds = (*FIELDED_KINDS, ConfigTypeKind.ARRAY, ConfigTypeKind.MAP)
+        if scalar.kind != ConfigTypeKind.SCALAR or non_scalar.kind not in collection_kinds:
+            raise GenerationError(f"cannot express scalar union {config_type.key}")
+        return {
+            "anyOf": [
+                self.type_schema(scalar, path + ("<scalar>",)),
+                self.type_schema(non_scalar, path + ("<non-scalar>",)),
+            ]
+        }
+
+    def _properties(self, config_type: ConfigType, path: TypePath) -> dict[str, Any]:
+        if getattr(config_type, "field_aliases", None):
+            raise GenerationError(f"field aliases are not supported: {config_type.key}")
+        is_selector = config_type.kind == ConfigTypeKind.SELECTOR
+        return {
+            name: self.field_schema(name, field, path + (name,), null_means_empty=is_selector)
+            for name, field in config_type.fields.items()
+        }
+
+    def _shape(self, config_type: ConfigType, path: TypePath) -> dict[str, Any]:
+        schema: dict[str, Any] = {"type": "object"}
+        if config_type.fields:
+            schema["properties"] = self._properties(config_type, path)
+        required = sorted(name for name, field in config_type.fields.items() if field.is_required)
+        if required:
+            schema["required"] = required
+        if config_type.kind == ConfigTypeKind.STRICT_SHAPE:
+            schema["additionalProperties"] = False
+        if config_type.description:
+            schema["description"] = config_type.description
+        return schema
+
+    def _selector(self, config_type: ConfigType, path: TypePath) -> dict[str, Any]:
+        properties = self._properties(config_type, path)
+        fields = list(config_type.fields.values())
+        # validate.py's _validate_empty_selector_config: `{}` passes a lone optional field.
+        empty_ok = len(fields) == 1 and not fields[0].is_required
+        schema = {
+            "type": "object",
+            "properties": properties,
+            "additionalProperties": False,
+            "minProperties": 0 if empty_ok else 1,
+            "maxProperties": 1,
+        }
+        if config_type.description:
+            schema["description"] = config_type.description
+        return schema
+
+
+def env_var_definition() -> dict[str, Any]:
+    return {
+        "title": "EnvVar",
+        "description": "Read the value from an environment variable.",
+        "type": "object",
+        "properties": {
+            "env": {"type": "string", "title": "env", "description": ENV_VAR_DESCRIPTION}
+        },
+        "required": ["env"],
+        "additionalProperties": False,
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# Assembly
+# --------------------------------------------------------------------------------------------
+
+
+def class_config_type(cls: type) -> ConfigType:
+    return resolve_to_config_type(cls.config_type())  # exactly as rehydrate() resolves it
+
+
+def check_class_slot_fields(slot_type: ConfigType) -> None:
+    """The slots' `{module, class, config}` shape must be what this generator documents."""
+    expected = resolve_to_config_type(configurable_class_schema())
+    if slot_type.key != expected.key:
+        raise GenerationError(f"slot type changed: {slot_type.key} != {expected.key}")
+
+
+def slot_field_descriptions(slot: str, base: str) -> dict[str, str]:
+    if slot == "instance_class":  # loaded by class_from_code_pointer, not rehydrate()
+        return {
+            "module": "Module that Dagster imports the class from, exactly as written.",
+            "class": f"Name of a `{base}` subclass in `module` that defines `config_schema()` "
+            "and `config_defaults(base_dir)`.",
+            "config": "Accepted but not read: the class takes its settings from the top-level "
+            "keys that its `config_schema()` names.",
+        }
+    return {
+        "module": "Module that Dagster imports the class from, e.g. `dagster_k8s`. Legacy "
+        "`dagster.core.*` paths name Dagster's private `dagster._core.*` modules.",
+        "class": f"Name of the class in `module`. It must be a subclass of `{base}` that "
+        "implements `config_type` and `from_config_value`.",
+        "config": "Configuration of the class, checked against its `config_type()`. A missing "
+        "`config` is processed as `{}`; `null` is rejected.",
+    }
+
+
+def slot_definition(builder: SchemaBuilder, slot: str, entries: list[SlotClass]) -> dict[str, Any]:
+    base = SLOT_BASES[slot]
+    schema = builder.type_schema(resolve_to_config_type(configurable_class_schema()))
+    for name, description in slot_field_descriptions(slot, base).items():
+        schema["properties"][name].update(title=name, description=description)
+    schema.update(title=slot, description=f"A class for `{slot}`: a subclass of `{base}`.")
+    rules = [class_rule(entry) for entry in entries]
+    if rules:  # draft-07 requires allOf to be non-empty
+        schema["allOf"] = rules
+    return schema
+
+
+def class_rule(entry: SlotClass) -> dict[str, Any]:
+    then: dict[str, Any] = {"properties": {"config": ref(entry.config_definition)}}
+    # rehydrate() processes a missing config as {}: only then is `config` needed.
+    if not process_config(class_config_type(entry.cls), {}).success:
+        then["required"] = ["config"]
+    names_this_class = {
+        "properties": {
+            "module": {"enum": list(entry.modules)},
+            "class": {"const": entry.name},
+        },
+        "required": ["module", "class"],
+    }
+    return {"if": names_this_class, "then": then}
+
+
+def build_schema(slot_classes: Mapping[str, list[SlotClass]]) -> dict[str, Any]:
+    root_type = resolve_to_config_type(dagster_instance_config_schema())
+    if sorted(root_type.fields) != sorted(TOP_LEVEL_DESCRIPTIONS):
+        raise GenerationError("the top-level keys changed; update TOP_LEVEL_DESCRIPTIONS")
+    classes = {entry.qualname: entry.cls for entries in slot_classes.values() for entry in entries}
+    overrides = slot_overrides(root_type)
+    roots = [(root_type, ())]
+    roots += [(class_config_type(cls), ("#config:" + q,)) for q, cls in classes.items()]
+    builder = SchemaBuilder(shared_type_keys(roots, overrides), overrides)
+
+    for qualname, cls in sorted(classes.items()):
+        builder.definitions["config:" + qualname] = dict(
+            builder.type_schema(class_config_type(cls), ("#config:" + qualname,)),
+            title=f"{cls.__name__} config",
+        )
+    for slot in SLOT_BASES:
+        builder.definitions["slot:" + slot] = slot_definition(builder, slot, slot_classes[slot])
+
+    properties = builder.type_schema(root_type)["properties"]
+    for name, description in TOP_LEVEL_DESCRIPTIONS.items():
+        properties[name].update(title=name, description=description)
+    return {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "$id": SCHEMA_ID,
+        "title": "Dagster instance (dagster.yaml)",
+        "description": "Dagster's instance configuration file, `$DAGSTER_HOME/dagster.yaml`.",
+        "x-dagster-version": importlib.metadata.version("dagster"),
+        "type": "object",
+        "properties": properties,
+        "additionalProperties": False,
+        "definitions": builder.definitions,
+    }
+
+
+def slot_overrides(root_type: ConfigType) -> dict[TypePath, dict[str, Any]]:
+    """Field paths of the instance schema whose schema is a `$ref` instead of a conversion."""
+    overrides: dict[TypePath, dict[str, Any]] = {}
+    for path, slot in SLOT_PATHS.items():
+        check_class_slot_fields(field_at(root_type, path).config_type)
+        overrides[path] = ref("slot:" + slot)
+    run_queue_type = field_at(root_type, ("run_queue",)).config_type
+    if run_queue_type.key != class_config_type(import_object(RUN_QUEUE_CLASS)).key:
+        raise GenerationError("run_queue is no longer QueuedRunCoordinator's config type")
+    overrides[("run_queue",)] = ref("config:" + RUN_QUEUE_CLASS)
+    return overrides
+
+
+def field_at(config_type: ConfigType, path: TypePath) -> Field:
+    field = config_type.fields[path[0]]
+    return field if len(path) == 1 else field_at(field.config_type, path[1:])
+
+
+# --------------------------------------------------------------------------------------------
+# Output
+# --------------------------------------------------------------------------------------------
+
+
+def render(document: Any) -> str:
+    return json.dumps(document, indent=2, sort_keys=True) + "\n"
+
+
+def generate() -> dict[Path, str]:
+    with quiet_imports():
+        modules, failed = import_all_modules(PACKAGES)
+        for line in failed:
+            print(f"generate_schema: skipped module {line}", file=sys.stderr)
+        check_extras_imported(modules)
+        slot_classes = discover_slot_classes(modules)
+    return {
+        SCHEMA_DIR / SCHEMA_FILENAME: render(build_schema(slot_classes)),
+        SCHEMA_DIR / CATALOG_FILENAME: render(build_catalog(slot_classes)),
+    }
+
+
+def stale_files(outputs: Mapping[Path, str]) -> list[str]:
+    """A short summary line per file whose checked-in text differs from `outputs`."""
+    summaries = []
+    for path, text in outputs.items():
+        current = path.read_text(encoding="utf-8") if path.exists() else ""
+        if current == text:
+            continue
+        diff = list(difflib.unified_diff(current.splitlines(), text.splitlines(), lineterm="", n=0))
+        edits = [line for line in diff if line[:1] in ("+", "-") and line[:3] not in ("+++", "---")]
+        first = next((line for line in diff if line.startswith("@@")), "")
+        name = path.relative_to(REPO_ROOT)
+        summaries.append(f"{name}: {len(edits)} changed lines, first hunk {first}")
+    return summaries
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="exit 1 if the files are stale")
+    args = parser.parse_args(argv)
+    try:
+        outputs = generate()
+    except GenerationError as exc:
+        print(f"generate_schema: {exc}", file=sys.stderr)
+        return 2
+    if args.check:
+        stale = stale_files(outputs)
+        for line in stale:
+            print(f"stale: {line}", file=sys.stderr)
+        if stale:
+            print("run: python scripts/generate_schema.py", file=sys.stderr)
+        return 1 if stale else 0
+    SCHEMA_DIR.mkdir(exist_ok=True)
+    for path, text in outputs.items():
+        path.write_text(text, encoding="utf-8")
+        print(f"wrote {path.relative_to(REPO_ROOT)} ({len(text.encode()) / 1024:.1f} KB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
