@@ -56,6 +56,8 @@ def _translate(error, root: Any, source_text: SourceText) -> Iterator[Violation]
         yield from _unknown_keys(error, path, root)
     elif keyword == "required":
         yield from _missing_keys(error, path)
+    elif keyword == "type" and _is_about_a_key(error):
+        yield _wrong_key_type(error, path)
     elif keyword == "type":
         yield _wrong_type(path, error.instance, _expected_from_type_error(error), source_text)
     elif keyword in ("enum", "const"):
@@ -98,7 +100,7 @@ def _rejects_type_of_value(branch_errors: list) -> bool:
     if not top_level:
         return False
     for error in top_level:
-        if error.validator == "type":
+        if error.validator == "type" or _is_env_reference_without_env(error):
             return True
         if error.validator in ("anyOf", "oneOf"):
             groups: dict[int, list] = {}
@@ -118,6 +120,8 @@ def _expected_from_errors(errors: Iterable) -> list[str]:
             continue
         if error.validator == "type":
             words = _expected_from_type_error(error)
+        elif _is_env_reference_without_env(error):
+            words = ["an `env:` reference"]
         elif error.validator in ("anyOf", "oneOf"):
             words = _expected_from_errors(error.context)
         else:
@@ -133,6 +137,32 @@ def _expected_from_type_error(error) -> list[str]:
     if isinstance(types, str):
         types = [types]
     return [_TYPE_WORDS.get(t, t) for t in types]
+
+
+def _is_env_reference_without_env(error) -> bool:
+    """A mapping offered to a Source type's `{env: NAME}` branch that has no `env` key is not an env
+    reference at all (e.g. the docs' `{ DAGSTER_PG_USERNAME }` placeholder): a type problem."""
+    return (
+        error.validator == "required"
+        and _is_env_reference_schema(error.schema)
+        and isinstance(error.instance, dict)
+        and "env" not in error.instance
+    )
+
+
+def _is_about_a_key(error) -> bool:
+    schema_path = list(error.absolute_schema_path)
+    return len(schema_path) >= 2 and schema_path[-2] == "propertyNames"
+
+
+def _wrong_key_type(error, path: KeyPath) -> Violation:
+    key = error.instance
+    return Violation(
+        "invalid-type",
+        path + (key,),
+        f"key {quote_key(key)} in {_subject(path)} must be a string, not {describe_value(key)}; quote it",
+        Target.KEY,
+    )
 
 
 def _is_env_reference_schema(schema: Any) -> bool:
@@ -163,9 +193,8 @@ def _wrong_type(path: KeyPath, value: Any, expected: list[str], source_text: Sou
         return Violation(
             "invalid-type",
             path,
-            f"{subject} does not take an `env:` reference; it must be {_either(expected)}. "
-            "Dagster resolves `env:` only in fields typed StringSource, IntSource or BoolSource "
-            "(storage credentials and most class `config` fields), not in instance settings like this one",
+            f"{subject} takes {_either(expected)}, not an `env:` reference: Dagster resolves `env:` "
+            "only in StringSource, IntSource and BoolSource fields (storage credentials, class `config` fields)",
             Target.VALUE,
         )
     if value is None:
