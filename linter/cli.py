@@ -8,6 +8,7 @@ import sys
 import click
 
 from linter import __version__
+from linter.environment import EnvironmentSettingError, build_environment
 from linter.files import ReadProblem, SourceFile, default_targets, expand_targets, read_source
 from linter.findings import Severity
 from linter.reporters import REPORTERS, Report
@@ -26,9 +27,20 @@ def cli() -> None:
 @click.option("--format", "output_format", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True,
               help="Output format.")
 @click.option("--stdin-filename", default=None, help="The name to report for input read from `-`.")
+@click.option("--env-file", "env_files", multiple=True, metavar="FILE",
+              help="Read environment variables for `env:` references from a dotenv file (repeatable).")
+@click.option("--env", "env_assignments", multiple=True, metavar="NAME=VALUE",
+              help="Set an environment variable for `env:` references (repeatable; wins over --env-file).")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Colour the text output (auto: only on a terminal, and not when NO_COLOR is set).")
-def check(paths: tuple[str, ...], output_format: str, stdin_filename: str | None, color: str) -> None:
+def check(
+    paths: tuple[str, ...],
+    output_format: str,
+    stdin_filename: str | None,
+    env_files: tuple[str, ...],
+    env_assignments: tuple[str, ...],
+    color: str,
+) -> None:
     """Check dagster.yaml files (default: $DAGSTER_HOME/dagster.yaml, else ./dagster.yaml).
 
     PATHS may be files, directories (searched for dagster.yaml / dagster.yml) or `-` for stdin.
@@ -36,6 +48,10 @@ def check(paths: tuple[str, ...], output_format: str, stdin_filename: str | None
     """
     from linter.api import lint_text
 
+    try:
+        environment = build_environment(os.environ, env_files, env_assignments)
+    except EnvironmentSettingError as error:
+        raise click.UsageError(str(error)) from None
     targets = list(paths) or default_targets(dict(os.environ))
     findings, sources, problems, checked = [], {}, [], 0
     for target in expand_targets(targets):
@@ -45,7 +61,7 @@ def check(paths: tuple[str, ...], output_format: str, stdin_filename: str | None
             continue
         checked += 1
         sources[source.display_path] = source.text.splitlines()
-        findings.extend(lint_text(source.text, source.display_path))
+        findings.extend(lint_text(source.text, source.display_path, environment))
 
     for problem in problems:
         click.echo(f"{problem.display_path}: error: {problem.message}", err=True)

@@ -2,8 +2,8 @@
 
 Usage (from the repository root):
 
-    /work/devenv/bin/python scripts/generate_schema.py          # rewrite schema/*.json
-    /work/devenv/bin/python scripts/generate_schema.py --check  # exit 1 if they are stale
+    python scripts/generate_schema.py          # rewrite schema/*.json
+    python scripts/generate_schema.py --check  # exit 1 if they are stale
 
 Sources of truth, all read from the installed packages:
 

@@ -141,3 +141,48 @@ def test_unknown_option_is_a_usage_error(files):
     result = CliRunner().invoke(cli, ["check", "--no-such-flag", str(files["valid"])])
     assert result.exit_code == 2
     assert "No such option" in result.output
+
+
+def test_bundled_example_is_clean():
+    """The README's quick start: the production-style example gives no findings at all."""
+    example = REPO / "examples"
+    result = run(str(example / "dagster.yaml"), "--env-file", str(example / "production.env"))
+    assert result.exit_code == 0, result.output
+    assert "No problems found in 1 file." in result.output
+
+
+ENV_REFERENCE = "storage:\n  postgres:\n    postgres_url:\n      env: PG_URL\n"
+
+
+def test_env_file_and_env_option_supply_env_references(tmp_path):
+    config = tmp_path / "dagster.yaml"
+    config.write_text(ENV_REFERENCE)
+    env_file = tmp_path / "deploy.env"
+    env_file.write_text('# comment\nexport PG_URL="postgresql://u:p@db/dagster"  # trailing\n')
+    assert run(str(config), env={"PG_URL": None}).exit_code == 1
+    assert run(str(config), "--env-file", str(env_file), env={"PG_URL": None}).exit_code == 0
+    assert run(str(config), "--env", "PG_URL=postgresql://u:p@db/x", env={"PG_URL": None}).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--env", "not an assignment"], "--env expects NAME=VALUE, got `not an assignment`"),
+        (["--env-file", "missing.env"], "missing.env: cannot read the env file: No such file or directory"),
+    ],
+)
+def test_malformed_environment_options_are_usage_errors(tmp_path, monkeypatch, args, message):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "dagster.yaml").write_text(VALID)
+    result = run(*args, "dagster.yaml")
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_malformed_env_file_line_names_file_and_line(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "dagster.yaml").write_text(VALID)
+    (tmp_path / "bad.env").write_text("GOOD=1\nthis is not a line\n")
+    result = run("--env-file", "bad.env", "dagster.yaml")
+    assert result.exit_code == 2
+    assert "bad.env:2: expected `NAME=value`, got `this is not a line`" in result.output
