@@ -1,7 +1,8 @@
-"""The semantic checks (cross_keys, constructors, classes) on fixtures under tests/fixtures/semantic/.
+"""The semantic checks (cross_keys, constructors, classes, env_vars) on fixtures under tests/fixtures/semantic/.
 
-Each fixture marks the line of every expected finding with `# expect: <rule>`. Fixtures are loaded
-with PyYAML's safe loader here; positions are checked end-to-end with the document loader elsewhere.
+Each fixture marks the line of every expected finding with `# expect: <rule>` and sets the environment
+it is judged under with `# env: NAME=value` header lines. Fixtures are loaded with PyYAML's safe loader
+here; positions are checked end-to-end with the document loader elsewhere.
 """
 
 from __future__ import annotations
@@ -13,10 +14,20 @@ from pathlib import Path
 import pytest
 import yaml
 
+from fixture_markers import parse_markers
 from linter.catalog import Catalog, ClassEntry, load_catalog
 from linter.findings import Target, Violation
 from linter.rules import RuleContext, run_checks
-from linter.rules.classes import ClassBlock, private_module_name, resolve_entry, unknown_class_violation
+from linter.rules.classes import (
+    DAGSTER_PUBLIC_SUBPACKAGES,
+    ClassBlock,
+    imports_as_written,
+    private_module_name,
+    resolve_entry,
+    unknown_class_violation,
+)
+from linter.rules.env_vars import closest_set_variable, env_references
+from linter.rules.urls import SQLALCHEMY_DIALECTS, botocore_endpoint_problem, sqlalchemy_url_problem
 
 FIXTURES = Path(__file__).parent / "fixtures" / "semantic"
 MARKER = re.compile(r"#\s*expect:\s*(?P<rule>[a-z-]+)\s*$")
@@ -116,6 +127,21 @@ CATALOG = Catalog(
             "dagster._core.storage.event_log.sqlite.sqlite_event_log.SqliteEventLogStorage",
             "dagster._core.storage.event_log",
         ),
+        _entry(
+            "compute_logs",
+            "dagster_gcp.gcs.compute_log_manager.GCSComputeLogManager",
+            "dagster-gcp",
+            "dagster_gcp.gcs",
+            "dagster_gcp.gcs.compute_log_manager",
+        ),
+        _entry(
+            "run_storage",
+            "dagster_mysql.run_storage.run_storage.MySQLRunStorage",
+            "dagster-mysql",
+            "dagster_mysql",
+            "dagster_mysql.run_storage",
+            "dagster_mysql.run_storage.run_storage",
+        ),
         _entry("storage", "dagster_postgres.storage.DagsterPostgresStorage", "dagster-postgres", "dagster_postgres", "dagster_postgres.storage"),
         _entry("storage", "dagster_mysql.storage.DagsterMySQLStorage", "dagster-mysql", "dagster_mysql", "dagster_mysql.storage"),
         _entry(
@@ -172,7 +198,7 @@ EXPECTED: dict[str, set[tuple[str, tuple]]] = {
     "k8s-launcher-kubeconfig-with-incluster.yaml": {
         ("conflicting-keys", ("run_launcher", "config", "kubeconfig_file")),
     },
-    "k8s-launcher-label-not-string.yaml": {("invalid-value", ("run_launcher", "config", "labels", "version"))},
+    "k8s-launcher-label-not-string.yaml": {("invalid-type", ("run_launcher", "config", "labels", "version"))},
     "celery-k8s-launcher-without-postgres-secret.yaml": {("missing-key", ("run_launcher", "config"))},
     "celery-k8s-launcher-job-image.yaml": {("unknown-key", ("run_launcher", "config", "job_image"))},
     "docker-launcher-network-and-networks.yaml": {("conflicting-keys", ("run_launcher", "config", "network"))},
@@ -214,6 +240,27 @@ EXPECTED: dict[str, set[tuple[str, tuple]]] = {
         ("invalid-value", ("schedules", "num_submit_workers")),
     },
     "instance-class-dagster-instance.yaml": {("unknown-class", ("instance_class", "class"))},
+    "instance-class-dagster-core-module.yaml": {("unknown-class", ("instance_class", "module"))},
+    "env-var-unset.yaml": {("missing-env-var", ("storage", "postgres", "postgres_db", "password", "env"))},
+    "env-var-unset-in-class-config.yaml": {("missing-env-var", ("compute_logs", "config", "bucket", "env"))},
+    "env-var-int-source-empty.yaml": {("missing-env-var", ("run_queue", "max_concurrent_runs", "env"))},
+    "env-var-int-source-not-integer.yaml": {("invalid-value", ("storage", "postgres", "postgres_db", "port", "env"))},
+    "ecs-launcher-task-definition-env-unset.yaml": {
+        ("missing-env-var", ("run_launcher", "config", "task_definition", "env")),
+    },
+    "ecs-launcher-task-definition-env-empty.yaml": {
+        ("missing-env-var", ("run_launcher", "config", "task_definition", "env")),
+    },
+    "gcs-json-credentials-envvar-unset.yaml": {("missing-env-var", ("compute_logs", "config", "json_credentials_envvar"))},
+    "gcs-json-credentials-envvar-not-json.yaml": {("invalid-value", ("compute_logs", "config", "json_credentials_envvar"))},
+    "s3-endpoint-url-without-scheme.yaml": {("invalid-value", ("compute_logs", "config", "endpoint_url"))},
+    "s3-endpoint-url-underscore-host.yaml": {("invalid-value", ("compute_logs", "config", "endpoint_url"))},
+    "postgres-url-unknown-driver.yaml": {("invalid-value", ("storage", "postgres", "postgres_url"))},
+    "postgres-url-env-postgres-scheme.yaml": {("invalid-value", ("storage", "postgres", "postgres_url"))},
+    "postgres-db-scheme-unknown.yaml": {("invalid-value", ("storage", "postgres", "postgres_db", "scheme"))},
+    "postgres-db-hostname-with-port.yaml": {("invalid-value", ("storage", "postgres", "postgres_db", "hostname"))},
+    "mysql-url-unknown-driver.yaml": {("invalid-value", ("storage", "mysql", "mysql_url"))},
+    "mysql-db-hostname-with-port.yaml": {("invalid-value", ("run_storage", "config", "mysql_db", "hostname"))},
     "class-misspelt-module.yaml": {("unknown-class", ("run_launcher", "module"))},
     "class-misspelt-class.yaml": {("unknown-class", ("run_launcher", "class"))},
     "class-of-another-kind.yaml": {("unknown-class", ("run_launcher", "class"))},
@@ -232,17 +279,34 @@ SUGGESTIONS = {
     "class-not-at-module-path.yaml": "dagster.core.launcher",
     "class-misspelt-package.yaml": "dagster_aws.s3",
     "class-of-another-kind.yaml": None,
+    "env-var-unset.yaml": "DAGSTER_PG_PASSWD",
+    "gcs-json-credentials-envvar-unset.yaml": "GCP_CREDENTIALS_JSON",
+    "s3-endpoint-url-without-scheme.yaml": "http://minio.storage.svc:9000",
+    "s3-endpoint-url-underscore-host.yaml": None,
+    "postgres-url-unknown-driver.yaml": "postgresql+psycopg://dagster@db:5432/dagster",
+    "postgres-url-env-postgres-scheme.yaml": None,  # the URL comes from the environment: not repeated
+    "postgres-db-scheme-unknown.yaml": "postgresql",
+    "mysql-url-unknown-driver.yaml": "mysql+mysqldb://dagster@mysql:3306/dagster",
 }
 
 ALL_FIXTURES = sorted(path.name for path in FIXTURES.glob("*.yaml"))
 
 
-def _violations(data, catalog: Catalog = CATALOG) -> list[Violation]:
-    return list(run_checks(RuleContext(data=data, catalog=catalog)))
+def _violations(data, catalog: Catalog = CATALOG, environ=None) -> list[Violation]:
+    return list(run_checks(RuleContext(data=data, catalog=catalog, environ=environ or {})))
 
 
 def _load(name: str):
     return yaml.safe_load((FIXTURES / name).read_text(encoding="utf-8"))
+
+
+def _env(name: str) -> dict[str, str]:
+    """The fixture's `# env:` lines: the environment it is judged under."""
+    return parse_markers((FIXTURES / name).read_text(encoding="utf-8")).env
+
+
+def _fixture_violations(name: str, catalog: Catalog = CATALOG) -> list[Violation]:
+    return _violations(_load(name), catalog, _env(name))
 
 
 def _markers(name: str) -> Counter:
@@ -263,7 +327,10 @@ def _node_line(name: str, key_path: tuple, target: Target) -> int:
             key_node, node = None, node.value[part]
             continue
         key_node, node = next((k, v) for k, v in node.value if k.value == part)
-    mark = key_node.start_mark if target is Target.KEY and key_node is not None else node.start_mark
+    # README convention: a value that is a block mapping/sequence is pointed at on its key's line
+    block_value = isinstance(node, yaml.CollectionNode) and not node.flow_style
+    on_key = target is Target.KEY or block_value
+    mark = key_node.start_mark if on_key and key_node is not None else node.start_mark
     return mark.line + 1
 
 
@@ -279,13 +346,13 @@ def test_every_expectation_has_a_fixture():
 
 @pytest.mark.parametrize("name", ALL_FIXTURES)
 def test_findings_match_expectations(name):
-    found = {(v.rule, v.key_path) for v in _violations(_load(name))}
+    found = {(v.rule, v.key_path) for v in _fixture_violations(name)}
     assert found == EXPECTED.get(name, set())
 
 
 @pytest.mark.parametrize("name", ALL_FIXTURES)
 def test_markers_sit_on_the_lines_findings_point_to(name):
-    violations = _violations(_load(name))
+    violations = _fixture_violations(name)
     located = Counter((_node_line(name, v.key_path, v.target), v.rule) for v in violations)
     assert located == _markers(name)
     lines = (FIXTURES / name).read_text(encoding="utf-8").splitlines()
@@ -300,19 +367,19 @@ def test_markers_sit_on_the_lines_findings_point_to(name):
 
 def test_no_finding_is_reported_twice():
     for name in ALL_FIXTURES:
-        violations = _violations(_load(name))
+        violations = _fixture_violations(name)
         assert len(violations) == len({(v.rule, v.key_path, v.message) for v in violations}), name
 
 
 @pytest.mark.parametrize("name", sorted(SUGGESTIONS))
 def test_suggestions(name):
-    (violation,) = _violations(_load(name))
+    (violation,) = _fixture_violations(name)
     assert violation.suggestion == SUGGESTIONS[name]
 
 
 def test_target_conventions():
     for name in ALL_FIXTURES:
-        for violation in _violations(_load(name)):
+        for violation in _fixture_violations(name):
             if violation.rule in ("conflicting-keys", "missing-key", "unknown-key"):
                 assert violation.target is Target.KEY, (name, violation)
             else:
@@ -321,7 +388,7 @@ def test_target_conventions():
 
 def test_messages_use_yaml_words():
     for name in ALL_FIXTURES:
-        for violation in _violations(_load(name)):
+        for violation in _fixture_violations(name):
             assert "None" not in violation.message and "True" not in violation.message, violation
             assert not violation.message.endswith("."), violation
 
@@ -436,7 +503,7 @@ def test_with_the_generated_catalog(name, request):
         pytest.skip("schema/class-catalog.json is not generated yet")
     if name in CATALOG_GAPS:
         request.applymarker(pytest.mark.xfail(reason=CATALOG_GAPS[name]))
-    assert {(v.rule, v.key_path) for v in _violations(_load(name), catalog)} == EXPECTED.get(name, set())
+    assert {(v.rule, v.key_path) for v in _fixture_violations(name, catalog)} == EXPECTED.get(name, set())
 
 
 # ---------------------------------------------------------------- the environment
@@ -458,11 +525,13 @@ def test_env_references_resolve_against_the_environment():
     postgres = {"storage": {"postgres": {"postgres_url": {"env": "PG_URL"}}}}
     assert _found(postgres, {"PG_URL": ""}) == {("invalid-value", ("storage", "postgres", "postgres_url"))}
     assert _found(postgres, {"PG_URL": "postgresql://db/dagster"}) == set()
-    assert _found(postgres, {}) == set()  # unset: another rule's business
+    assert _found(postgres, {"PG_URL": "postgres://db/dagster"}) == {("invalid-value", ("storage", "postgres", "postgres_url"))}
+    # unset: only missing-env-var, the value checks skip what they cannot read
+    assert _found(postgres, {}) == {("missing-env-var", ("storage", "postgres", "postgres_url", "env"))}
     run_queue = {"run_queue": {"max_concurrent_runs": {"env": "MAX_RUNS"}}}
     assert _found(run_queue, {"MAX_RUNS": "-3"}) == {("invalid-value", ("run_queue", "max_concurrent_runs"))}
     assert _found(run_queue, {"MAX_RUNS": "-1"}) == set()
-    assert _found(run_queue, {"MAX_RUNS": "many"}) == set()
+    assert _found(run_queue, {"MAX_RUNS": "many"}) == {("invalid-value", ("run_queue", "max_concurrent_runs", "env"))}
 
 
 def test_null_connection_keys_are_left_to_the_schema():
@@ -473,3 +542,302 @@ def test_null_connection_keys_are_left_to_the_schema():
 def test_postgres_storage_without_config_misses_its_connection():
     data = {"storage": {"custom": {"module": "dagster_postgres", "class": "DagsterPostgresStorage"}}}
     assert _found(data, {}) == {("missing-key", ("storage", "custom"))}
+
+
+# ---------------------------------------------------------------- env: references
+
+
+def _env_findings(data, environ) -> set[tuple[str, tuple]]:
+    return {(v.rule, v.key_path) for v in _violations(data, CATALOG, environ) if v.rule in ("missing-env-var", "invalid-value")}
+
+
+ECS = {"module": "dagster_aws.ecs", "class": "EcsRunLauncher"}
+DOCKER = {"module": "dagster_docker", "class": "DockerRunLauncher"}
+GCS = {"module": "dagster_gcp.gcs", "class": "GCSComputeLogManager"}
+
+# Each is accepted by Dagster with UNSET unset: the reference sits where Dagster does not read `env:`
+# (checked against the oracle by test_dagster_accepts_the_unread_env_references).
+UNREAD_ENV_REFERENCES = {
+    "free-form run_task_kwargs": {"run_launcher": {**ECS, "config": {"run_task_kwargs": {"group": {"env": "UNSET"}}}}},
+    "free-form container_kwargs": {"run_launcher": {**DOCKER, "config": {"container_kwargs": {"user": {"env": "UNSET"}}}}},
+    "postgres_db params": {
+        "storage": {
+            "postgres": {
+                "postgres_db": {"username": "u", "hostname": "db", "db_name": "d", "params": {"sslmode": {"env": "UNSET"}}}
+            }
+        }
+    },
+    "instance-level setting": {"auto_materialize": {"minimum_interval_seconds": {"env": "UNSET"}}},
+    "empty json_credentials_envvar": {"compute_logs": {**GCS, "config": {"bucket": "b", "json_credentials_envvar": ""}}},
+}
+
+
+@pytest.mark.parametrize("name", sorted(UNREAD_ENV_REFERENCES))
+def test_env_references_dagster_does_not_read_are_not_reported(name):
+    assert _env_findings(UNREAD_ENV_REFERENCES[name], {}) == set()
+
+
+@pytest.mark.parametrize("name", sorted(UNREAD_ENV_REFERENCES))
+def test_dagster_accepts_the_unread_env_references(name, tmp_path):
+    pytest.importorskip("dagster")
+    from dagster_oracle import judge
+
+    path = tmp_path / "dagster.yaml"
+    path.write_text(yaml.safe_dump(UNREAD_ENV_REFERENCES[name]), encoding="utf-8")
+    assert judge(path, {}).accepted
+
+
+def test_env_where_only_plain_values_are_accepted_is_the_schemas_business():
+    for data in (
+        {"run_retries": {"enabled": True, "max_retries": {"env": "UNSET"}}},
+        {"telemetry": {"enabled": {"env": "UNSET"}}},
+        {"run_launcher": {**ECS, "config": {"task_definition": {"env": "TD", "log_group": "/ecs/dagster"}}}},
+    ):
+        assert not {rule for rule, _ in _env_findings(data, {})} & {"missing-env-var"}, data
+
+
+def test_a_mapping_with_env_and_other_keys_is_not_an_env_reference():
+    data = {"storage": {"sqlite": {"base_dir": {"env": "UNSET", "default": "/tmp"}}}}
+    assert env_references(data) == []
+
+
+def test_user_class_config_is_not_judged():
+    data = {"run_launcher": {"module": "my_company.launchers", "class": "MyLauncher", "config": {"token": {"env": "UNSET"}}}}
+    assert env_references(data) == []
+
+
+def test_env_references_in_lists_and_every_resolved_section():
+    data = {
+        "run_launcher": {**ECS, "config": {"env_vars": ["A=1", {"env": "ECS_VAR"}], "secrets": [{"name": "x", "valueFrom": {"env": "ARN"}}]}},
+        "storage": {"sqlite": {"base_dir": {"env": "BASE"}}},
+        "run_queue": {"dequeue_num_workers": {"env": "WORKERS"}},
+        "scheduler": {"module": "dagster.core.scheduler", "class": "DagsterDaemonScheduler", "config": {"max_catchup_runs": {"env": "CATCHUP"}}},
+    }
+    found = {(r.name, r.path, r.source_type) for r in env_references(data)}
+    assert found == {
+        ("ECS_VAR", ("run_launcher", "config", "env_vars", 1), "StringSource"),
+        ("ARN", ("run_launcher", "config", "secrets", 0, "valueFrom"), "StringSource"),
+        ("BASE", ("storage", "sqlite", "base_dir"), "StringSource"),
+        ("WORKERS", ("run_queue", "dequeue_num_workers"), "IntSource"),
+        ("CATCHUP", ("scheduler", "config", "max_catchup_runs"), "IntSource"),
+    }
+
+
+def test_what_a_set_variable_may_hold():
+    int_source = {"run_queue": {"max_concurrent_runs": {"env": "N"}}}
+    path = ("run_queue", "max_concurrent_runs", "env")
+    assert _env_findings(int_source, {"N": "010"}) == set()  # int("010"): env values are not YAML
+    assert _env_findings(int_source, {"N": " 7 "}) == set()
+    assert _env_findings(int_source, {"N": ""}) == {("missing-env-var", path)}
+    assert _env_findings(int_source, {"N": "7.5"}) == {("invalid-value", path)}
+    bool_source = {
+        "run_launcher": {
+            **ECS,
+            "config": {"task_definition": {"mount_points": [{"sourceVolume": "v", "containerPath": "/x", "readOnly": {"env": "RO"}}]}},
+        }
+    }
+    assert _env_findings(bool_source, {"RO": ""}) == set()  # BoolSource: "" is false
+    assert _env_findings(bool_source, {}) == {
+        ("missing-env-var", ("run_launcher", "config", "task_definition", "mount_points", 0, "readOnly", "env"))
+    }
+
+
+def test_ecs_task_definition_variable():
+    data = {"run_launcher": {**ECS, "config": {"task_definition": {"env": "TD"}}}}
+    path = ("run_launcher", "config", "task_definition", "env")
+    assert _env_findings(data, {"TD": "dagster-run:3"}) == set()
+    assert _env_findings(data, {"TD": ""}) == {("missing-env-var", path)}
+    assert _env_findings(data, {}) == {("missing-env-var", path)}
+
+
+def test_gcs_credentials_variable_named_through_env():
+    data = {"compute_logs": {**GCS, "config": {"bucket": "b", "json_credentials_envvar": {"env": "WHICH"}}}}
+    path = ("compute_logs", "config", "json_credentials_envvar")
+    assert _env_findings(data, {}) == {("missing-env-var", (*path, "env"))}  # the naming variable, only
+    assert _env_findings(data, {"WHICH": "SA_JSON"}) == {("missing-env-var", path)}
+    assert _env_findings(data, {"WHICH": "SA_JSON", "SA_JSON": ""}) == {("missing-env-var", path)}
+    assert _env_findings(data, {"WHICH": "SA_JSON", "SA_JSON": "{not json"}) == {("invalid-value", path)}
+    assert _env_findings(data, {"WHICH": "SA_JSON", "SA_JSON": '{"type": "service_account"}'}) == set()
+
+
+def test_missing_variable_messages():
+    data = {"storage": {"postgres": {"postgres_db": {"username": "u", "hostname": "h", "db_name": "d", "password": {"env": "DAGSTER_PG_PASSWORD"}}}}}
+    (violation,) = [v for v in _violations(data, CATALOG, {"DAGSTER_PG_USERNAME": "u"}) if v.rule == "missing-env-var"]
+    assert violation.message == (
+        "environment variable `DAGSTER_PG_PASSWORD` is not set; Dagster fails when it reads"
+        " `storage.postgres.postgres_db.password`"
+    )
+    assert violation.suggestion is None  # DAGSTER_PG_USERNAME is not close enough
+    assert violation.target is Target.VALUE
+
+
+def test_closest_set_variable():
+    assert closest_set_variable({"dagster_pg_password": "x"}, "DAGSTER_PG_PASSWORD") == "dagster_pg_password"
+    assert closest_set_variable({"DAGSTER_PG_PASSWD": "x", "HOME": "/"}, "DAGSTER_PG_PASSWORD") == "DAGSTER_PG_PASSWD"
+    assert closest_set_variable({"DAGSTER_PG_USERNAME": "x"}, "DAGSTER_PG_PASSWORD") is None
+    assert closest_set_variable({}, "X") is None
+
+
+# ---------------------------------------------------------------- S3 endpoint_url, database URLs
+
+S3 = {"module": "dagster_aws.s3", "class": "S3ComputeLogManager"}
+
+
+def test_s3_endpoint_url():
+    def found(config, environ=None):
+        return _env_findings({"compute_logs": {**S3, "config": {"bucket": "b", **config}}}, environ or {})
+
+    path = ("compute_logs", "config", "endpoint_url")
+    assert found({"endpoint_url": "http://minio:9000"}) == set()
+    assert found({"endpoint_url": "https://[::1]:9000"}) == set()
+    assert found({"endpoint_url": ""}) == {("invalid-value", path)}
+    assert found({"endpoint_url": "http://[::1"}) == {("invalid-value", path)}
+    assert found({"endpoint_url": {"env": "S3_URL"}}, {"S3_URL": "minio:9000"}) == {("invalid-value", path)}
+    assert found({"endpoint_url": {"env": "S3_URL"}}, {"S3_URL": "http://minio:9000"}) == set()
+    (violation,) = _violations({"compute_logs": {**S3, "config": {"bucket": "b", "endpoint_url": "minio:9000"}}})
+    assert violation.suggestion == "https://minio:9000"  # use_ssl defaults to true
+
+
+def test_postgres_url_of_the_storage_dagster_uses():
+    def found(postgres, environ=None):
+        return _env_findings({"storage": {"postgres": postgres}}, environ or {})
+
+    url = ("storage", "postgres", "postgres_url")
+    db = {"username": "u", "hostname": "h", "db_name": "d"}
+    assert found({"postgres_url": "postgresql+asyncpg://u@h/d"}) == set()
+    assert found({"postgres_url": "postgresql://u@h:/d"}) == {("invalid-value", url)}  # SQLAlchemy: int("")
+    assert found({"postgres_url": "", "postgres_db": {**db, "scheme": "postgres"}}) == {
+        ("invalid-value", ("storage", "postgres", "postgres_db", "scheme"))
+    }
+    assert found({"postgres_db": {**db, "scheme": {"env": "SCHEME"}}}, {"SCHEME": "postgresql+psycopg2"}) == set()
+    assert found({"postgres_db": {**db, "port": {"env": "PORT"}}}, {"PORT": "6432"}) == set()
+    # Dagster rejects postgres_url with postgres_db first; the URL is still judged
+    assert found({"postgres_url": "postgres://h/d", "postgres_db": db}) >= {("invalid-value", url)}
+
+
+def test_mysql_url():
+    def found(mysql):
+        return _env_findings({"storage": {"mysql": mysql}}, {})
+
+    assert found({"mysql_url": "mysql+pymysql://u@h/d"}) == set()
+    assert found({"mysql_url": "mariadb://u@h/d"}) == set()
+    assert found({"mysql_url": "mysql+mysql-connector://u@h/d"}) == {("invalid-value", ("storage", "mysql", "mysql_url"))}
+    assert found({"mysql_db": {"username": "u@corp", "password": "p@ss:/?", "hostname": "h", "db_name": "d"}}) == set()
+
+
+# ---------------------------------------------------------------- the mirrors against the libraries they mirror
+
+ENDPOINTS = [
+    "", "minio:9000", "minio.storage.svc:9000", "http://minio.storage.svc:9000", "http://", "ftp://host", "host",
+    "//host", "http://-bad.com", "http://a_b.com", "http://[::1]:9000", "http://[::1", "http://1.2.3.4",
+    "http://user:pw@host:99/path?q", "http://host:abc", "http://host.", "http://host..com", "http://hé.com",
+    "http://host\n", " http://host", "http://host ", "localhost:9000", "HTTP://HOST", "http://[fe80::1%25eth0]:9",
+    "http://" + "a" * 64 + ".com", "http://" + "a." * 128 + "com", "http://[v1.x]", "http://a]", "s3://bucket",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("url", ENDPOINTS)
+def test_endpoint_mirror_agrees_with_botocore(url):
+    utils = pytest.importorskip("botocore.utils")
+    try:
+        accepted = bool(utils.is_valid_endpoint_url(url)) or bool(utils.is_valid_ipv6_endpoint_url(url))
+    except ValueError:
+        accepted = False
+    assert (botocore_endpoint_problem(url) is None) == accepted
+
+
+def _sqlalchemy_urls():
+    schemes = [
+        "postgresql", "postgres", "postgresql+psycopg2", "postgresql+psycopg3", "postgresql+", "postgresql+a+b",
+        "mysql+mysqlconnector", "mysql+mysqldb", "mariadb", "mariadb+pymysql", "sqlite", "mssql+pyodbc", "oracle",
+        "Postgresql", "+x", "_typing", "postgresql+dml", "postgresql-x", "pg",
+    ]  # fmt: skip
+    hosts = ["h", "h:5432", "h:", "h:abc", "h:5432:5432", "[::1]:5", "[::1", ":", "u:p@h:1", "u/x:p@h", "u@"]
+    for scheme in schemes:
+        for host in hosts:
+            for tail in ("", "/db", "/db?sslmode=require", "?a=b"):
+                for separator in ("://", ":/"):
+                    yield f"{scheme}{separator}{host}{tail}"
+
+
+def test_url_mirror_agrees_with_sqlalchemy():
+    url_module = pytest.importorskip("sqlalchemy.engine.url")
+    for url in _sqlalchemy_urls():
+        try:
+            url_module.make_url(url).get_dialect()
+            accepted = True
+        except Exception:  # noqa: BLE001 - any failure is a rejection
+            accepted = False
+        assert (sqlalchemy_url_problem(url) is None) == accepted, url
+
+
+def test_dialect_table_is_sqlalchemys():
+    pytest.importorskip("sqlalchemy")
+    import importlib
+    import pkgutil
+
+    from sqlalchemy.engine.url import make_url
+
+    for dialect, drivers in SQLALCHEMY_DIALECTS.items():
+        package = importlib.import_module(f"sqlalchemy.dialects.{'mysql' if dialect == 'mariadb' else dialect}")
+        candidates = {m.name for m in pkgutil.iter_modules(package.__path__)} | set(dir(package))
+        loaded = set()
+        for driver in candidates:
+            try:
+                make_url(f"{dialect}+{driver}://h/d").get_dialect()
+                loaded.add(driver)
+            except Exception:  # noqa: BLE001
+                pass
+        assert loaded == set(drivers), dialect
+
+
+def test_conn_strings_are_dagsters():
+    pg = pytest.importorskip("dagster_postgres.utils")
+    my = pytest.importorskip("dagster_mysql.utils")
+    from linter.rules.urls import mysql_conn_string, postgres_conn_string
+
+    fields = {"username": "u@corp", "password": "p@ss:/? +", "hostname": "h", "db_name": "d", "port": 5432}
+    assert postgres_conn_string(**fields, params={"a": "b c", "n": 1}, scheme="postgresql+pg8000") == pg.get_conn_string(
+        **fields, params={"a": "b c", "n": 1}, scheme="postgresql+pg8000"
+    )
+    assert postgres_conn_string(**{**fields, "password": ""}) == pg.get_conn_string(**{**fields, "password": ""})
+    assert mysql_conn_string(**fields) == my.get_conn_string(**fields)
+
+
+def test_dagster_public_subpackages():
+    dagster = pytest.importorskip("dagster")
+    import pkgutil
+
+    public = {m.name for m in pkgutil.iter_modules(dagster.__path__) if not m.name.startswith("_")}
+    assert public == set(DAGSTER_PUBLIC_SUBPACKAGES)
+
+
+@pytest.mark.parametrize(
+    "module",
+    ["dagster", "dagster._core.instance", "dagster.core.instance", "dagster.core", "dagster.launcher", "dagster.components", "dagster._nope"],
+)
+def test_imports_as_written(module):
+    pytest.importorskip("dagster")
+    import importlib.util
+
+    try:
+        importable = importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:
+        importable = False
+    if module == "dagster._nope":
+        assert imports_as_written(module) and not importable  # a private path is given the benefit of the doubt
+    else:
+        assert imports_as_written(module) == importable
+
+
+def test_instance_class_pairs():
+    def at(module, class_name):
+        violation = unknown_class_violation(ClassBlock("instance_class", ("instance_class",), module, class_name, None, False), CATALOG)
+        return violation.key_path[-1] if violation else None
+
+    assert at("dagster.core.instance", "DagsterInstance") == "module"
+    assert at("dagster._core.instance", "DagsterInstance") == "class"
+    assert at("dagster", "DagsterInstance") == "class"
+    assert at("dagster_k8s", "K8sRunLauncher") == "class"  # a run launcher, not an instance class
+    assert at("dagster_k8", "MyInstance") == "module"
+    assert at("my_company.instance", "MyInstance") is None

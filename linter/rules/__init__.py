@@ -68,4 +68,5 @@ def _load_check_modules() -> None:
         classes,
         cross_keys,
         constructors,
+        env_vars,
     )

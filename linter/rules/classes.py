@@ -6,6 +6,11 @@ Dagster loads every pluggable component from a `module`/`class` pair
 imports it, takes the class from it and requires a subclass of the slot's base class. A misspelt
 module or class, or a class of another kind, therefore only fails when Dagster starts.
 
+`instance_class` is the exception: Dagster loads it with `class_from_code_pointer`, which imports
+the module as written (no `dagster.core` -> `dagster._core` rewrite), and then needs the class's
+`config_schema()`, which no class Dagster ships has. Every Dagster-owned `instance_class` therefore
+fails: at the module when it does not import (`dagster.core.instance`), else at the class.
+
 This module also holds the helpers the other semantic checks share: where the class slots are in
 the document (`class_blocks`) and how a pair resolves to a catalog entry (`resolve_entry`).
 """
@@ -253,10 +258,49 @@ def _module_is_known(catalog: Catalog, module: str) -> bool:
     return any(private_module_name(m) == wanted for e in catalog.entries for m in e.modules)
 
 
+# The public subpackages of `dagster` (1.13.27): they import as written. Any other public path
+# (`dagster.core…`, `dagster.cli…`, `dagster.launcher`) imports only through the class slots' rewriting.
+DAGSTER_PUBLIC_SUBPACKAGES = ("components", "deprecated", "preview", "version")
+
+
+def imports_as_written(module: str) -> bool:
+    """Whether a module path inside the `dagster` package can import without `convert_dagster_submodule_name`."""
+    if module == "dagster":
+        return True
+    first = module.removeprefix("dagster.").split(".", 1)[0]
+    return first.startswith("_") or first in DAGSTER_PUBLIC_SUBPACKAGES
+
+
+def _instance_class_violation(block: ClassBlock, catalog: Catalog) -> Violation | None:
+    """`instance_class` is loaded by `class_from_code_pointer`: the module as written, no `dagster._core` mapping.
+
+    No class Dagster ships has the `config_schema()` an instance class needs, so every Dagster-owned
+    pair fails: on the `module:` line when the module does not import, else on the `class:` line.
+    """
+    package = top_package(block.module)
+    if package == "dagster" and not imports_as_written(block.module):
+        return Violation(
+            "unknown-class",
+            (*block.path, "module"),
+            f"`{block.module}` does not import: Dagster imports the `instance_class` module as written, without"
+            " the `dagster.core` -> `dagster._core` mapping other classes get; and Dagster ships no instance class:"
+            " leave `instance_class` out to use DagsterInstance",
+            Target.VALUE,
+        )
+    if package != "dagster" and package not in _known_packages(catalog):
+        return _package_near_miss(block, catalog)
+    same_name_elsewhere = [e for e in catalog.entries if e.class_name == block.class_name]
+    if same_name_elsewhere:
+        return _other_kind_violation(block, same_name_elsewhere)
+    return _unknown_class_violation(block, catalog)
+
+
 def unknown_class_violation(block: ClassBlock, catalog: Catalog) -> Violation | None:
     """Why a Dagster-owned pair does not load in its slot, or None when it does (or is not Dagster's)."""
     if not is_dagster_module(block.module) or block.slot not in catalog.base_classes:
         return None
+    if block.slot == "instance_class":
+        return _instance_class_violation(block, catalog)
     if resolve_entry(catalog, block.slot, block.module, block.class_name) is not None:
         return None
     same_name_in_slot = [e for e in catalog.in_slot(block.slot) if e.class_name == block.class_name]

@@ -12,7 +12,7 @@ Run launchers
   required `__init__` argument -> missing-key; `null` fails `check.str_param` -> invalid-value.
   `kubeconfig_file` with `load_incluster_config: true` (its default) fails `load_kubernetes_config`'s
   invariant -> conflicting-keys. `labels` is a free mapping but `check.opt_mapping_param(..., str, str)`
-  requires string keys and values -> invalid-value. Not checked: in-cluster/kubeconfig loading
+  requires string keys and values -> invalid-type. Not checked: in-cluster/kubeconfig loading
   itself (depends on the machine).
 - CeleryK8sRunLauncher (dagster_celery_k8s.launcher): `postgres_password_secret` optional in the config
   type, required by `__init__` -> missing-key. Its config type (the K8s launcher's plus Celery's)
@@ -27,8 +27,8 @@ Run launchers
   invalid-value; `task_definition: {env: …}` with other keys -> conflicting-keys at `env`;
   `run_task_kwargs` with `taskDefinition`/`overrides` -> conflicting-keys, with a key boto3's
   `RunTaskRequest` does not have -> unknown-key; `propagate_tags.allow_list` naming
-  `dagster/op_selection` or `dagster/solid_selection` -> invalid-value. Not checked: an unset
-  `task_definition.env` variable (the environment, not the file), the container name in an existing
+  `dagster/op_selection` or `dagster/solid_selection` -> invalid-value. An unset or empty
+  `task_definition.env` variable: env_vars.py. Not checked: the container name in an existing
   task definition and ARN-list secrets (both need AWS).
 - CeleryRunLauncher (dagster_celery), AcaRunLauncher (dagster_azure.container_apps): nothing beyond
   the config type (AcaRunLauncher needs the Azure SDK installed: the environment, not the file).
@@ -41,11 +41,15 @@ Run coordinators (`run_coordinator`, and `run_queue`, which Dagster turns into a
 - DefaultRunCoordinator / SyncInMemoryRunCoordinator: nothing.
 
 Compute log managers
-- LocalComputeLogManager, NoOpComputeLogManager, S3ComputeLogManager, AzureBlobComputeLogManager:
-  nothing beyond the config type (S3 ignores `verify_cert_path` when `verify: false`; Azure prefers
-  `secret_credential` over `access_key_or_sas_token`; accepted, so not findings here).
-- GCSComputeLogManager: not checked: the bucket must exist and `json_credentials_envvar` must name a set
-  variable (network and environment).
+- S3ComputeLogManager: builds its boto3 client in `__init__`; botocore refuses an `endpoint_url`
+  without a scheme or with an invalid host name ("Invalid endpoint", see urls.py) -> invalid-value.
+  An `endpoint_url: {env: …}` is judged when the environment has the variable. Not checked: botocore
+  also reads `AWS_ENDPOINT_URL_S3`/`AWS_ENDPOINT_URL` (and ~/.aws/config) when `endpoint_url` is absent;
+  `verify_cert_path` is ignored when `verify: false` (accepted).
+- LocalComputeLogManager, NoOpComputeLogManager, AzureBlobComputeLogManager: nothing beyond the config
+  type (Azure prefers `secret_credential` over `access_key_or_sas_token`; accepted).
+- GCSComputeLogManager: `json_credentials_envvar` naming an unset variable, or one not holding JSON:
+  env_vars.py. Not checked: the bucket must exist (network).
 
 Storages
 - DagsterPostgresStorage and Postgres{Run,EventLog,Schedule}Storage (`storage.postgres` or a class
@@ -56,6 +60,12 @@ Storages
 - DagsterMySQLStorage and MySQL{Run,EventLog,Schedule}Storage: `mysql_url` and `mysql_db` together
   are a selector error (the schema's); an empty `mysql_url` makes Dagster read the absent `mysql_db`
   -> invalid-value.
+- Both: the URL goes to `sqlalchemy.create_engine`, which parses it (`make_url`) and loads its dialect
+  before connecting. A non-empty `postgres_url`/`mysql_url` SQLAlchemy cannot parse or whose
+  `dialect+driver` it does not have (`postgres://`, `postgresql+psycopg3://`) -> invalid-value at it
+  (`env:` URLs when the environment has them). Without a URL, the one `get_conn_string` builds from
+  `postgres_db`/`mysql_db` is judged the same way, blamed on the field that breaks it (`scheme`, a
+  `hostname` holding `:port`). Not checked: whether the DBAPI driver is installed (the machine).
 - DagsterSqliteStorage, Sqlite*Storage, CompositeStorage, Legacy*Storage, InMemory*: nothing.
 - UPathDefsStateStorage: not checked: `base_path` protocols need their fsspec package at run time.
 
@@ -89,6 +99,13 @@ from typing import Any
 from linter.findings import KeyPath, Target, Violation
 from linter.rules import RuleContext, check
 from linter.rules.classes import UNKNOWN, ClassBlock, class_blocks, lookup, resolve_block, resolve_entry, source_value
+from linter.rules.urls import (
+    botocore_endpoint_problem,
+    mysql_conn_string,
+    postgres_conn_string,
+    replace_scheme,
+    sqlalchemy_url_problem,
+)
 
 K8S_LAUNCHER = "dagster_k8s.launcher.K8sRunLauncher"
 CELERY_K8S_LAUNCHER = "dagster_celery_k8s.launcher.CeleryK8sRunLauncher"
@@ -96,6 +113,7 @@ DOCKER_LAUNCHER = "dagster_docker.docker_run_launcher.DockerRunLauncher"
 ECS_LAUNCHER = "dagster_aws.ecs.launcher.EcsRunLauncher"
 CELERY_LAUNCHER = "dagster_celery.launcher.CeleryRunLauncher"
 QUEUED_RUN_COORDINATOR = "dagster._core.run_coordinator.queued_run_coordinator.QueuedRunCoordinator"
+S3_COMPUTE_LOG_MANAGER = "dagster_aws.s3.compute_log_manager.S3ComputeLogManager"
 
 POSTGRES_STORAGES = {
     "dagster_postgres.storage.DagsterPostgresStorage",
@@ -264,7 +282,7 @@ def kubeconfig_file_with_incluster_config(context: RuleContext) -> Iterator[Viol
             )
 
 
-@check("invalid-value")
+@check("invalid-type")
 def k8s_launcher_label_not_string(context: RuleContext) -> Iterator[Violation]:
     """What it does: checks that K8s launcher `labels` map strings to strings.
 
@@ -278,13 +296,13 @@ def k8s_launcher_label_not_string(context: RuleContext) -> Iterator[Violation]:
         for key, value in labels.items():
             if not isinstance(key, str):
                 yield Violation(
-                    "invalid-value",
+                    "invalid-type",
                     labels_path,
                     f"label key {_yaml_word(key)} must be a string: quote it",
                 )
             elif not isinstance(value, str):
                 yield Violation(
-                    "invalid-value",
+                    "invalid-type",
                     (*labels_path, key),
                     f"label `{key}` must be a string, got {_yaml_word(value)}: quote it",
                     Target.VALUE,
@@ -455,6 +473,39 @@ def dequeue_workers_below_one(context: RuleContext) -> Iterator[Violation]:
             )
 
 
+# ---------------------------------------------------------------- compute log managers
+
+
+@check("invalid-value")
+def s3_endpoint_url(context: RuleContext) -> Iterator[Violation]:
+    """What it does: checks that S3ComputeLogManager's `endpoint_url` is a URL botocore accepts (a scheme and a valid host).
+
+    Why it matters: the manager builds its S3 client when Dagster starts, and botocore refuses it with "Invalid endpoint".
+    """
+    for block, config in _blocks_of(context, S3_COMPUTE_LOG_MANAGER):
+        written = config.get("endpoint_url")
+        url = source_value(context.environ, written)
+        if not isinstance(url, str):
+            continue  # absent, an unset `env:` (env_vars.py), or a wrong type (the schema's)
+        problem = "it is empty" if url == "" else botocore_endpoint_problem(url)
+        if problem is None:
+            continue
+        suggestion = None
+        if written is url and url and "//" not in url:
+            scheme = "http" if config.get("use_ssl") is False else "https"
+            candidate = f"{scheme}://{url.strip()}"
+            suggestion = candidate if botocore_endpoint_problem(candidate) is None else None
+        shown = f"`{url}`" if written is url else f"the value of `{written['env']}`"
+        hint = f": did you mean `{suggestion}`?" if suggestion else ""
+        yield Violation(
+            "invalid-value",
+            (*block.config_path, "endpoint_url"),
+            f"`endpoint_url` {shown} is not an endpoint botocore accepts: {problem}{hint}",
+            Target.VALUE,
+            suggestion,
+        )
+
+
 # ---------------------------------------------------------------- storages
 
 
@@ -534,6 +585,127 @@ def mysql_url_empty(context: RuleContext) -> Iterator[Violation]:
                 "`mysql_url` is empty: Dagster needs a connection URL",
                 Target.VALUE,
             )
+
+
+# Fields of `postgres_db` / `mysql_db` that go into the URL unquoted, with a value that cannot break it.
+_POSTGRES_DB_SAFE = {"scheme": "postgresql", "hostname": "localhost", "username": "user", "db_name": "db"}
+_MYSQL_DB_SAFE = {"hostname": "localhost", "username": "user", "db_name": "db"}
+
+
+def _mysql_configs(context: RuleContext) -> Iterator[tuple[KeyPath, dict]]:
+    storage_mysql = lookup(context.data, ("storage", "mysql"))
+    if isinstance(storage_mysql, dict):
+        yield ("storage", "mysql"), storage_mysql
+    for block, config in _blocks_of(context, MYSQL_STORAGES):
+        yield block.owner_path, config
+
+
+def _resolved_fields(context: RuleContext, db: Any, defaults: dict[str, Any]) -> dict[str, Any] | None:
+    """`postgres_db`/`mysql_db` as Dagster passes it to `get_conn_string` (defaults filled, `env:` read); None if unknown."""
+    if not isinstance(db, dict):
+        return None
+    fields = dict(defaults)
+    for key, value in db.items():
+        if key == "params":
+            fields[key] = value
+            continue
+        resolved = source_value(context.environ, value, as_int=key == "port")
+        wanted_type = int if key == "port" else str
+        if not isinstance(resolved, wanted_type) or isinstance(resolved, bool):
+            return None  # an unset `env:` (env_vars.py) or a wrong type (the schema's)
+        fields[key] = resolved
+    return fields
+
+
+def _url_problem(build: Any, fields: dict[str, Any]) -> str | None:
+    try:
+        url = build(**fields)
+    except TypeError:  # a missing required field or an unknown one: the schema reports it
+        return None
+    found = sqlalchemy_url_problem(url)
+    return found[0] if found else None
+
+
+def _db_url_violation(owner: KeyPath, db_key: str, build: Any, fields: dict, safe: dict) -> Iterator[Violation]:
+    problem = _url_problem(build, fields)
+    if problem is None:
+        return
+    for key, harmless in safe.items():
+        if key in fields and fields[key] != harmless and _url_problem(build, {**fields, key: harmless}) is None:
+            path: KeyPath = (*owner, db_key, key)
+            if key == "scheme":
+                found = sqlalchemy_url_problem(f"{fields[key]}://localhost/db")
+                suggestion = found[1] if found else None
+                hint = f": did you mean `{suggestion}`?" if suggestion else ""
+                message = f"`scheme` `{fields[key]}` is not a scheme SQLAlchemy knows{hint}"
+                yield Violation("invalid-value", path, message, Target.VALUE, suggestion)
+                return
+            advice = ": give the port in `port`" if key == "hostname" and ":" in str(fields[key]) else ""
+            message = f"`{key}` breaks the connection URL Dagster builds from `{db_key}` ({problem}){advice}"
+            yield Violation("invalid-value", path, message, Target.VALUE)
+            return
+    yield Violation(
+        "invalid-value",
+        (*owner, db_key),
+        f"the connection URL Dagster builds from `{db_key}` is not one SQLAlchemy accepts: {problem}",
+        Target.VALUE,
+    )
+
+
+def _url_violation(path: KeyPath, written: Any, url: str) -> Iterator[Violation]:
+    found = sqlalchemy_url_problem(url)
+    if found is None:
+        return
+    problem, scheme = found
+    literal = written is url
+    suggestion = replace_scheme(url, scheme) if scheme and literal else None
+    shown = "" if literal else f" (the value of `{written['env']}`)"
+    yield Violation(
+        "invalid-value",
+        path,
+        f"`{path[-1]}`{shown} is not a URL SQLAlchemy accepts: {problem}",
+        Target.VALUE,
+        suggestion,
+    )
+
+
+@check("invalid-value")
+def postgres_url_dialect(context: RuleContext) -> Iterator[Violation]:
+    """What it does: checks that the Postgres connection URL parses and names a dialect SQLAlchemy has (`postgresql://`, not `postgres://`).
+
+    Why it matters: the storage creates its SQLAlchemy engine when Dagster starts, and SQLAlchemy refuses such a URL.
+    """
+    for owner, config in _postgres_configs(context):
+        written = config.get("postgres_url")
+        url = source_value(context.environ, written)
+        if url is UNKNOWN:
+            continue
+        if isinstance(url, str) and url:
+            yield from _url_violation((*owner, "postgres_url"), written, url)
+        elif url in ("", None) and "postgres_db" in config:
+            defaults = {"password": "", "port": 5432, "params": {}, "scheme": "postgresql"}
+            fields = _resolved_fields(context, config["postgres_db"], defaults)
+            if fields is not None:
+                yield from _db_url_violation(owner, "postgres_db", postgres_conn_string, fields, _POSTGRES_DB_SAFE)
+
+
+@check("invalid-value")
+def mysql_url_dialect(context: RuleContext) -> Iterator[Violation]:
+    """What it does: checks that the MySQL connection URL parses and names a dialect and driver SQLAlchemy has.
+
+    Why it matters: the storage creates its SQLAlchemy engine when Dagster starts, and SQLAlchemy refuses such a URL.
+    """
+    for owner, config in _mysql_configs(context):
+        written = config.get("mysql_url")
+        url = source_value(context.environ, written)
+        if url is UNKNOWN:
+            continue
+        if isinstance(url, str) and url:
+            yield from _url_violation((*owner, "mysql_url"), written, url)
+        elif url in ("", None) and "mysql_db" in config:
+            fields = _resolved_fields(context, config["mysql_db"], {"port": 3306})
+            if fields is not None:
+                yield from _db_url_violation(owner, "mysql_db", mysql_conn_string, fields, _MYSQL_DB_SAFE)
 
 
 # ---------------------------------------------------------------- instance class and settings
