@@ -602,7 +602,7 @@ def _duplicate_message(later: tuple, first: tuple, last: tuple, lines: _Lines) -
     as_written = "" if first_name == name else f" as `{first_name}`"
     where = f"duplicate key `{name}` (first defined at line {first_line}{as_written})"
     if later is last:
-        return f"{where}; Dagster silently keeps this last one and ignores the earlier one"
+        return f"{where}; Dagster silently keeps this last one and ignores what comes before"
     last_line = lines.position(_written_at(last[0], last[2])[0])[0]
     return f"{where}; Dagster silently ignores it and keeps the last one, at line {last_line}"
 

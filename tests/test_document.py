@@ -535,7 +535,7 @@ def test_duplicate_key_keeps_the_last_like_dagster() -> None:
     assert document.data == {"storage": {"x": 1}, "run_launcher": "b"}
     assert rule_findings(document, "duplicate-key") == [
         (3, 1, "duplicate key `storage` (first defined at line 1); Dagster silently keeps this last one and "
-               "ignores the earlier"),
+               "ignores what comes before"),
     ]
     finding = document.findings[0]
     assert finding.span == Span(3, 1, 3, 8) and finding.key_path == ("storage",)
@@ -548,11 +548,11 @@ def test_duplicate_keys_nested_in_flow_and_repeated() -> None:
     document = assert_reads_like_dagster(text)
     assert rule_findings(document, "duplicate-key") == [
         (2, 19, "duplicate key `x` (first defined at line 2); Dagster silently keeps this last one and ignores "
-                "the earlier"),
+                "what comes before"),
         (4, 3, "duplicate key `c` (first defined at line 3); Dagster silently ignores it and keeps the last one, "
                "at line 5"),
         (5, 3, "duplicate key `c` (first defined at line 3); Dagster silently keeps this last one and ignores "
-               "the earlier"),
+               "what comes before"),
     ]
     assert [f.key_path for f in document.findings] == [("a", "b", "x"), ("a", "c"), ("a", "c")]
 
@@ -562,7 +562,7 @@ def test_duplicate_keys_that_differ_only_as_written() -> None:
     assert document.data == {1: "b", "1": "c"}
     assert rule_findings(document, "duplicate-key") == [
         (2, 1, "duplicate key `true` (first defined at line 1 as `1`); Dagster silently keeps this last one "
-               "and ignores the earlier"),
+               "and ignores what comes before"),
     ]
 
 
@@ -574,7 +574,7 @@ def test_merges_are_not_duplicates() -> None:
     assert document.data["c"] == {"x": 2, "y": 3}
     assert rule_findings(document, "duplicate-key") == [
         (7, 14, "duplicate key `z` (first defined at line 7); Dagster silently keeps this last one and ignores "
-                "the earlier"),
+                "what comes before"),
     ]
 
 

@@ -33,10 +33,10 @@ def _judge(tmp_path: Path, text: str, env: dict[str, str] | None = None, **kwarg
 
 
 def test_bundled_example_is_accepted() -> None:
-    from fixture_markers import load_markers
+    from linter.environment import parse_dotenv
 
-    markers = load_markers(EXAMPLE)
-    verdict = judge(EXAMPLE, markers.env)
+    env_file = EXAMPLE.with_name("production.env")
+    verdict = judge(EXAMPLE, parse_dotenv(env_file.read_text(encoding="utf-8"), str(env_file)))
     assert verdict == Verdict(True, ACCEPTED, "")
 
 

@@ -489,20 +489,9 @@ def test_run_monitoring_with_unknown_launcher_is_not_judged():
     assert _violations(data) == []
 
 
-# Fixtures the generated catalog still gets wrong, with the reason (reported to the catalog's owner).
-CATALOG_GAPS = {
-    "ok-dagster-core-launcher.yaml": "the catalog lacks the `DefaultRunCoordinator` alias of SyncInMemoryRunCoordinator",
-}
-
-
 @pytest.mark.parametrize("name", ALL_FIXTURES)
-def test_with_the_generated_catalog(name, request):
-    try:
-        catalog = load_catalog()
-    except FileNotFoundError:
-        pytest.skip("schema/class-catalog.json is not generated yet")
-    if name in CATALOG_GAPS:
-        request.applymarker(pytest.mark.xfail(reason=CATALOG_GAPS[name]))
+def test_with_the_generated_catalog(name):
+    catalog = load_catalog()
     assert {(v.rule, v.key_path) for v in _fixture_violations(name, catalog)} == EXPECTED.get(name, set())
 
 

@@ -175,6 +175,15 @@ def _is_public(module: str) -> bool:
     return not any(part.startswith("_") for part in module.split("."))
 
 
+def _home_modules(entry: ClassEntry) -> list[str]:
+    """The accepted modules on the way from the package to where the class is defined
+    (`dagster_k8s`, `dagster_k8s.launcher`), not the unrelated ones that merely import it."""
+    defining = entry.qualname.rsplit(".", 1)[0]
+    spellings = {defining, re.sub(r"^dagster\._", "dagster.", defining)}
+    home = [m for m in entry.modules if any(s == m or s.startswith(m + ".") for s in spellings)]
+    return home or list(entry.modules)
+
+
 def _preferred(modules: set[str] | list[str]) -> list[str]:
     """Public spellings first (what users should write), shortest first."""
     public = [m for m in modules if _is_public(m)]
@@ -182,7 +191,7 @@ def _preferred(modules: set[str] | list[str]) -> list[str]:
 
 
 def _module_violation(block: ClassBlock, entries: list[ClassEntry]) -> Violation:
-    modules = _preferred({module for entry in entries for module in entry.modules})
+    modules = _preferred({module for entry in entries for module in _home_modules(entry)})
     suggestion = closest(block.module, modules) or modules[0]
     return Violation(
         "unknown-class",
