@@ -1,4 +1,5 @@
-"""The semantic checks (cross_keys, constructors, classes, env_vars) on fixtures under tests/fixtures/semantic/.
+"""The semantic checks (linter/rules: cross_keys, launchers, coordinators, compute_logs, storages, settings,
+classes, env_vars) on fixtures under tests/fixtures/semantic/.
 
 Each fixture marks the line of every expected finding with `# expect: <rule>` and sets the environment
 it is judged under with `# env: NAME=value` header lines. Fixtures are loaded with PyYAML's safe loader

@@ -67,6 +67,10 @@ def _load_check_modules() -> None:
     from linter.rules import (  # noqa: F401
         classes,
         cross_keys,
-        constructors,
+        launchers,
+        coordinators,
+        compute_logs,
+        storages,
+        settings,
         env_vars,
     )

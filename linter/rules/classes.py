@@ -154,7 +154,7 @@ def top_package(module: str) -> str:
     return module.split(".", 1)[0]
 
 
-def closest(word: str, candidates: list[str] | set[str]) -> str | None:
+def closest(word: str, candidates: list[str] | set[str] | tuple[str, ...]) -> str | None:
     matches = difflib.get_close_matches(word, sorted(set(candidates)), n=1)
     return matches[0] if matches else None
 

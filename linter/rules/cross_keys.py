@@ -33,6 +33,7 @@ from typing import Any
 from linter.findings import KeyPath, Target, Violation
 from linter.rules import RuleContext, check
 from linter.rules.classes import lookup
+from linter.rules.common import is_int
 
 LEGACY_STORAGE_KEYS = ("run_storage", "event_log_storage", "schedule_storage")
 MAX_CONCURRENCY_LIMIT_VARIABLE = "DAGSTER_MAX_GLOBAL_OP_CONCURRENCY_LIMIT"
@@ -45,10 +46,6 @@ RUN_QUEUE_LIMITS: dict[tuple[str, ...], str] = {
     ("tag_concurrency_limits",): "concurrency.runs.tag_concurrency_limits",
     ("block_op_concurrency_limited_runs", "op_concurrency_slot_buffer"): "concurrency.pools.op_granularity_run_buffer",
 }
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _concurrency(data: Any) -> dict | None:
@@ -123,7 +120,7 @@ def max_concurrency_limit(environ: Any) -> int | None:
 
 
 def _limit_out_of_range(path: KeyPath, value: Any, maximum: int | None) -> Iterator[Violation]:
-    if maximum is not None and _is_int(value) and not 0 <= value <= maximum:
+    if maximum is not None and is_int(value) and not 0 <= value <= maximum:
         yield Violation(
             "invalid-value",
             path,

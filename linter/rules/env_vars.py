@@ -19,7 +19,7 @@ A class outside the catalog (a user's own) has an unknown config type: its `conf
 Read by the constructors themselves:
 - EcsRunLauncher `task_definition: {env: NAME}` (a plain string field, not a StringSource): the
   constructor reads `os.getenv(NAME)` and refuses a missing or empty value. Not read when
-  `task_definition` has other keys (the constructor fails before; constructors.py reports that).
+  `task_definition` has other keys (the constructor fails before; launchers.py reports that).
 - GCSComputeLogManager `json_credentials_envvar: NAME` (a non-empty name): the constructor runs
   `json.loads(os.environ.get(NAME))`, so an unset variable, an empty one or one that does not hold
   JSON fails. (That the JSON is a service account's credentials is checked by Google's library,
@@ -30,13 +30,14 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from linter.findings import KeyPath, Target, Violation, format_key_path
 from linter.rules import RuleContext, check
-from linter.rules.classes import UNKNOWN, class_blocks, resolve_block, source_value
+from linter.rules.classes import UNKNOWN, source_value
+from linter.rules.common import blocks_of
 
 SOURCE_TYPES = ("StringSource", "IntSource", "BoolSource")
 
@@ -265,35 +266,41 @@ def env_reference_resolves(context: RuleContext) -> Iterator[Violation]:
         value = _read(context.environ, reference.name)
         if value is None:
             yield _unset(context.environ, reference.name, at, f"Dagster fails when it reads `{where}`")
-        elif reference.source_type == "IntSource" and value == "":
-            yield Violation(
-                "missing-env-var",
+        elif reference.source_type == "IntSource":
+            yield from _set_value_violation(
+                reference.name,
+                value,
                 at,
-                f"environment variable `{reference.name}` is set but empty; Dagster needs an integer from it for `{where}`",
-                Target.VALUE,
-            )
-        elif reference.source_type == "IntSource" and not _is_int_text(value):
-            yield Violation(
-                "invalid-value",
-                at,
-                f"environment variable `{reference.name}` does not hold an integer; Dagster needs one for `{where}`",
-                Target.VALUE,
+                empty=f"Dagster needs an integer from it for `{where}`",
+                parse=int,
+                holds="an integer",
+                reader=f"Dagster needs one for `{where}`",
             )
 
 
-def _is_int_text(text: str) -> bool:
+def _set_value_violation(
+    name: str,
+    value: str,
+    at: KeyPath,
+    empty: str,
+    parse: Callable[[str], Any] | None = None,
+    holds: str = "",
+    reader: str = "",
+) -> Iterator[Violation]:
+    """A set variable whose value its reader cannot use: empty (`empty` says why that fails), or not
+    something `parse` accepts (it should hold `holds`; `reader` says who needs it)."""
+    if value == "":
+        yield Violation("missing-env-var", at, f"environment variable `{name}` is set but empty; {empty}", Target.VALUE)
+    elif parse is not None and not _parses(parse, value):
+        yield Violation("invalid-value", at, f"environment variable `{name}` does not hold {holds}; {reader}", Target.VALUE)
+
+
+def _parses(parse: Callable[[str], Any], text: str) -> bool:
     try:
-        int(text)
-    except ValueError:
+        parse(text)
+    except (ValueError, RecursionError):
         return False
     return True
-
-
-def _class_configs(context: RuleContext, qualname: str) -> Iterator[tuple[KeyPath, dict]]:
-    for block in class_blocks(context.data):
-        entry = resolve_block(context, block)
-        if entry is not None and entry.qualname == qualname and isinstance(block.config, dict):
-            yield block.config_path, block.config
 
 
 @check("missing-env-var")
@@ -302,22 +309,17 @@ def ecs_task_definition_variable(context: RuleContext) -> Iterator[Violation]:
 
     Why it matters: the launcher's constructor reads the variable itself and refuses to start without a task definition.
     """
-    for config_path, config in _class_configs(context, ECS_LAUNCHER):
+    for block, config in blocks_of(context, ECS_LAUNCHER):
         name = env_name(config.get("task_definition"))
         if name is None:
             continue
-        at = (*config_path, "task_definition", "env")
+        at = (*block.config_path, "task_definition", "env")
         value = _read(context.environ, name)
         if value is None:
             yield _unset(context.environ, name, at, "EcsRunLauncher fails when it reads its `task_definition`")
-        elif value == "":
-            yield Violation(
-                "missing-env-var",
-                at,
-                f"environment variable `{name}` is set but empty; EcsRunLauncher treats an empty"
-                " `task_definition` variable as unset and fails",
-                Target.VALUE,
-            )
+        else:
+            empty = "EcsRunLauncher treats an empty `task_definition` variable as unset and fails"
+            yield from _set_value_violation(name, value, at, empty)
 
 
 @check("missing-env-var", "invalid-value")
@@ -326,34 +328,14 @@ def gcs_json_credentials_variable(context: RuleContext) -> Iterator[Violation]:
 
     Why it matters: the compute log manager parses that variable's JSON when it starts, and Dagster fails if it cannot.
     """
-    for config_path, config in _class_configs(context, GCS_COMPUTE_LOG_MANAGER):
+    for block, config in blocks_of(context, GCS_COMPUTE_LOG_MANAGER):
         name = source_value(context.environ, config.get("json_credentials_envvar"))
         if name is UNKNOWN or not isinstance(name, str) or not name:
             continue  # unset `env:` (reported above), a wrong type (the schema's), or "" (not used)
-        at = (*config_path, "json_credentials_envvar")
+        at = (*block.config_path, "json_credentials_envvar")
         value = _read(context.environ, name)
         reader = "GCSComputeLogManager reads its JSON credentials from it (`json_credentials_envvar`) when it starts"
         if value is None:
             yield _unset(context.environ, name, at, reader)
-        elif value == "":
-            yield Violation(
-                "missing-env-var",
-                at,
-                f"environment variable `{name}` is set but empty; {reader}",
-                Target.VALUE,
-            )
-        elif not _is_json(value):
-            yield Violation(
-                "invalid-value",
-                at,
-                f"environment variable `{name}` does not hold JSON; {reader}",
-                Target.VALUE,
-            )
-
-
-def _is_json(text: str) -> bool:
-    try:
-        json.loads(text)
-    except (ValueError, RecursionError):
-        return False
-    return True
+        else:
+            yield from _set_value_violation(name, value, at, reader, json.loads, "JSON", reader)

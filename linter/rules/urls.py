@@ -1,7 +1,7 @@
 """Stdlib mirrors of the URL checks third-party libraries make while Dagster builds its components.
 
-No checks live here (nothing is registered); `constructors.py` uses these. Nothing is imported
-from botocore or SQLAlchemy at run time: the linter must not need them.
+No checks live here (nothing is registered); `compute_logs.py` and `storages.py` use these. Nothing is
+imported from botocore or SQLAlchemy at run time: the linter must not need them.
 
 botocore (1.44.5), `EndpointCreator.create_endpoint` (botocore/endpoint.py), which every
 `boto3.client`/`boto3.resource` call with an `endpoint_url` reaches while the client is built:
