@@ -189,6 +189,16 @@ _TYPE_WORDS = {
 
 def _wrong_type(path: KeyPath, value: Any, expected: list[str], source_text: SourceText) -> Violation:
     subject = _subject(path)
+    placeholder = _placeholder_name(value, source_text(path))
+    if placeholder is not None and any(word != "a mapping" for word in expected):
+        return Violation(
+            "placeholder-value",
+            path,
+            f"{subject} is the docs placeholder `{{ {placeholder} }}`, which YAML reads as a mapping "
+            f"`{{{placeholder}: null}}`; Dagster expects {_either(expected)} here",
+            Target.VALUE,
+            f"{{env: {placeholder}}}",
+        )
     if _looks_like_env_reference(value) and "an `env:` reference" not in expected:
         return Violation(
             "invalid-type",
@@ -211,6 +221,20 @@ def _wrong_type(path: KeyPath, value: Any, expected: list[str], source_text: Sou
         f"{subject} must be {_either(expected)}, not {describe_value(value, source_text(path))}",
         Target.VALUE,
     )
+
+
+def _placeholder_name(value: Any, written: str | None) -> str | None:
+    """`{ DAGSTER_PG_USERNAME }` copied from the docs: a flow mapping of one key without a value."""
+    if (
+        isinstance(value, dict)
+        and len(value) == 1
+        and written is not None
+        and written.lstrip().startswith("{")
+    ):
+        [(name, item)] = value.items()
+        if isinstance(name, str) and item is None:
+            return name
+    return None
 
 
 def _looks_like_env_reference(value: Any) -> bool:
