@@ -22,7 +22,7 @@ def lint_document(document: Document, env: Mapping[str, str] | None = None) -> l
     findings = list(document.findings)
     if isinstance(document.data, dict):
         violations = schema.validate(document.data, source_text=lambda path: _source_text(document, path))
-        context = RuleContext(document.data, load_catalog(), os.environ if env is None else env)
+        context = RuleContext(document.data, load_catalog(), os.environ if env is None else env, document)
         violations.extend(run_checks(context))
         findings.extend(_to_finding(document, v) for v in violations)
     return _unique_sorted(findings)
@@ -32,7 +32,7 @@ def _to_finding(document: Document, violation: Violation) -> Finding:
     return Finding(
         path=document.filename,
         span=document.locate(violation.key_path, violation.target),
-        severity=severity_of(violation.rule),
+        severity=violation.severity or severity_of(violation.rule),
         rule=violation.rule,
         message=violation.message,
         key_path=tuple(violation.key_path),

@@ -40,6 +40,7 @@ class Violation:
     message: str
     target: Target = Target.KEY
     suggestion: str | None = None
+    severity: Severity | None = None  # None: the rule's default severity
 
 
 @dataclass(frozen=True)

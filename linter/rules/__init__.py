@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from linter.catalog import Catalog
 from linter.findings import Violation
 from linter.rulebook import RULES
+
+if TYPE_CHECKING:
+    from linter.document import Document
 
 
 @dataclass(frozen=True)
@@ -22,6 +25,7 @@ class RuleContext:
     data: dict[str, Any]  # the document exactly as Dagster's loader sees it (last duplicate wins)
     catalog: Catalog
     environ: Mapping[str, str] = field(default_factory=dict)  # what `env:` references resolve to
+    document: Document | None = None  # positions, source text and comments, for rules that need them
 
 
 CheckFunction = Callable[[RuleContext], Iterable[Violation]]
