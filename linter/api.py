@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from collections.abc import Mapping
 
 from linter import schema
@@ -11,21 +12,50 @@ from linter.document import Document, parse_document
 from linter.findings import Finding, KeyPath, Violation
 from linter.rulebook import severity_of
 from linter.rules import RuleContext, run_checks
+from linter.settings import Settings
+from linter.suppressions import apply_suppressions
 
 
-def lint_text(text: str | bytes, filename: str, env: Mapping[str, str] | None = None) -> list[Finding]:
-    """Every finding for one file's contents. `env` defaults to the process environment."""
-    return lint_document(parse_document(text, filename), env)
+def lint_text(
+    text: str | bytes,
+    filename: str,
+    env: Mapping[str, str] | None = None,
+    settings: Settings | None = None,
+    import_classes: bool = False,
+) -> list[Finding]:
+    """Every finding for one file's contents. `env` defaults to the process environment; `settings`
+    (which rules, at which severity) to all rules at their default severity."""
+    return lint_document(parse_document(text, filename), env, settings, import_classes)
 
 
-def lint_document(document: Document, env: Mapping[str, str] | None = None) -> list[Finding]:
+def lint_document(
+    document: Document,
+    env: Mapping[str, str] | None = None,
+    settings: Settings | None = None,
+    import_classes: bool = False,
+) -> list[Finding]:
+    """Findings of the enabled rules, less what inline suppressions cover, at the configured severity."""
+    settings = settings or Settings()
     findings = list(document.findings)
     if isinstance(document.data, dict):
         violations = schema.validate(document.data, source_text=lambda path: _source_text(document, path))
-        context = RuleContext(document.data, load_catalog(), os.environ if env is None else env, document)
-        violations.extend(run_checks(context))
+        catalog = load_catalog()
+        context = RuleContext(document.data, catalog, os.environ if env is None else env, document)
+        violations.extend(run_checks(context, settings.is_enabled))
+        if import_classes:
+            from linter.custom_classes import check_custom_classes  # imports and runs the user's code
+
+            violations.extend(check_custom_classes(document, catalog))
         findings.extend(_to_finding(document, v) for v in violations)
+    findings = [f for f in findings if settings.is_enabled(f.rule)]
+    findings = apply_suppressions(document, _unique_sorted(findings), settings.is_enabled)
+    findings = [_with_severity(f, settings) for f in findings]
     return _unique_sorted(findings)
+
+
+def _with_severity(finding: Finding, settings: Settings) -> Finding:
+    severity = settings.severity_for(finding.rule, finding.severity)
+    return finding if severity is finding.severity else replace(finding, severity=severity)
 
 
 def _to_finding(document: Document, violation: Violation) -> Finding:

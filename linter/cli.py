@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
+from pathlib import Path
 
 import click
 
 from linter import __version__
 from linter.environment import EnvironmentSettingError, build_environment
 from linter.files import ReadProblem, SourceFile, default_targets, expand_targets, read_source
-from linter.findings import Severity
+from linter.findings import Finding, Severity
 from linter.reporters import REPORTERS, Report
+from linter.rulebook import RULES, rule_doc
+from linter.settings import Layer, Settings, SettingsError, cli_layer, combine, did_you_mean, find_config, load_config
 
 EXIT_CLEAN, EXIT_ERRORS, EXIT_USAGE_OR_IO = 0, 1, 2
 
@@ -33,6 +37,16 @@ def cli() -> None:
               help="Set an environment variable for `env:` references (repeatable; wins over --env-file).")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Colour the text output (auto: only on a terminal, and not when NO_COLOR is set).")
+@click.option("--select", "select", multiple=True, metavar="RULE,...",
+              help="Check only these rules (repeatable; replaces the config file's `select`).")
+@click.option("--ignore", "ignore", multiple=True, metavar="RULE,...", help="Do not check these rules (repeatable).")
+@click.option("--severity", "severity", multiple=True, metavar="RULE=LEVEL",
+              help="Report RULE at LEVEL: error, warning or info (repeatable).")
+@click.option("--exit-zero", is_flag=True, default=False, help="Exit 0 even when errors are found.")
+@click.option("--config", "config_file", default=None, metavar="FILE", type=click.Path(dir_okay=False),
+              help="Read [tool.instance-lint] from FILE instead of the nearest pyproject.toml.")
+@click.option("--import-classes", is_flag=True, default=False,
+              help="Import classes from your own modules and check them (runs your code; needs Dagster).")
 def check(
     paths: tuple[str, ...],
     output_format: str,
@@ -40,28 +54,45 @@ def check(
     env_files: tuple[str, ...],
     env_assignments: tuple[str, ...],
     color: str,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    severity: tuple[str, ...],
+    exit_zero: bool,
+    config_file: str | None,
+    import_classes: bool,
 ) -> None:
     """Check dagster.yaml files (default: $DAGSTER_HOME/dagster.yaml, else ./dagster.yaml).
 
     PATHS may be files, directories (searched for dagster.yaml / dagster.yml) or `-` for stdin.
+    Rules are configured in [tool.instance-lint] of the nearest pyproject.toml above each file
+    (or --config FILE); the command line wins.
     Exit status: 0 no errors, 1 errors found, 2 a file could not be read or the usage is wrong.
     """
     from linter.api import lint_text
 
     try:
         environment = build_environment(os.environ, env_files, env_assignments)
-    except EnvironmentSettingError as error:
+        command_line = cli_layer(select, ignore, severity, exit_zero)
+        settings_for = _SettingsFinder(command_line, config_file)
+    except (EnvironmentSettingError, SettingsError) as error:
         raise click.UsageError(str(error)) from None
     targets = list(paths) or default_targets(dict(os.environ))
-    findings, sources, problems, checked = [], {}, [], 0
+    findings: list[Finding] = []
+    sources, problems, checked, exit_zero_paths = {}, [], 0, set()
     for target in expand_targets(targets):
         source = _read(target, stdin_filename)
         if isinstance(source, ReadProblem):
             problems.append(source)
             continue
+        try:
+            settings = settings_for(target if target != "-" else (stdin_filename or "dagster.yaml"))
+        except SettingsError as error:
+            raise click.UsageError(str(error)) from None
         checked += 1
         sources[source.display_path] = source.text.splitlines()
-        findings.extend(lint_text(source.text, source.display_path, environment))
+        if settings.exit_zero:
+            exit_zero_paths.add(source.display_path)
+        findings.extend(lint_text(source.text, source.display_path, environment, settings, import_classes))
 
     for problem in problems:
         click.echo(f"{problem.display_path}: error: {problem.message}", err=True)
@@ -70,7 +101,59 @@ def check(
 
     if problems:
         sys.exit(EXIT_USAGE_OR_IO)
-    sys.exit(EXIT_ERRORS if any(f.severity is Severity.ERROR for f in findings) else EXIT_CLEAN)
+    failing = any(f.severity is Severity.ERROR and f.path not in exit_zero_paths for f in findings)
+    sys.exit(EXIT_ERRORS if failing else EXIT_CLEAN)
+
+
+class _SettingsFinder:
+    """The settings for each checked file: `--config FILE`, or the nearest pyproject.toml with a
+    `[tool.instance-lint]` table above the file (each read once), then the command line on top."""
+
+    def __init__(self, command_line: Layer, config_file: str | None) -> None:
+        self.command_line = command_line
+        self.fixed = None if config_file is None else (config_file, load_config(Path(config_file)))
+        self.cache: dict[Path | None, Settings] = {}
+
+    def __call__(self, checked_file: str) -> Settings:
+        if self.fixed is not None:
+            shown, layer = self.fixed
+            return combine(layer, self.command_line, source=shown)
+        config = find_config(Path(checked_file))
+        if config not in self.cache:
+            if config is None:
+                self.cache[config] = combine(self.command_line)
+            else:
+                shown = os.path.relpath(config) if not os.path.isabs(checked_file) else str(config)
+                self.cache[config] = combine(load_config(config, shown), self.command_line, source=shown)
+        return self.cache[config]
+
+
+@cli.command("rules")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Output format.")
+def rules_command(output_format: str) -> None:
+    """List every rule: slug, default severity and what it finds."""
+    if output_format == "json":
+        payload = [{"rule": r.slug, "severity": r.severity.value, "summary": r.summary} for r in RULES.values()]
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        return
+    width = max(len(slug) for slug in RULES)
+    for info in RULES.values():
+        click.echo(f"{info.slug:<{width}}  {info.severity.value:<7}  {info.summary}")
+
+
+@cli.command()
+@click.argument("rule")
+def explain(rule: str) -> None:
+    """Print the documentation of RULE (see `instance-lint rules`)."""
+    if rule not in RULES:
+        click.echo(f"Error: unknown rule `{rule}`{did_you_mean(rule)}", err=True)
+        sys.exit(EXIT_USAGE_OR_IO)
+    doc = rule_doc(rule)
+    if doc is None:
+        info = RULES[rule]
+        doc = f"# {rule}\n\n{info.summary} (default severity: {info.severity.value}).\n"
+    click.echo(doc, nl=not doc.endswith("\n"))
 
 
 def _read(target: str | ReadProblem, stdin_filename: str | None) -> SourceFile | ReadProblem:

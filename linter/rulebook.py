@@ -14,7 +14,7 @@ class RuleInfo:
     summary: str
 
 
-_E, _W = Severity.ERROR, Severity.WARNING
+_E, _W, _I = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 RULES: dict[str, RuleInfo] = {
     info.slug: info
@@ -35,9 +35,18 @@ RULES: dict[str, RuleInfo] = {
         RuleInfo("plaintext-secret", _W, "A password, token or key written in the file instead of `env:`"),
         RuleInfo("component-mismatch", _W, "Components that cannot work together in one deployment"),
         RuleInfo("suspicious-value", _W, "A value Dagster accepts but reads otherwise than people expect"),
+        RuleInfo("unused-suppression", _I, "An `# instance-lint: disable…` comment that suppresses nothing"),
     )
 }
 
 
 def severity_of(slug: str) -> Severity:
     return RULES[slug].severity
+
+
+def rule_doc(slug: str) -> str | None:
+    """The rule's documentation (`linter/rule_docs/<slug>.md`, shipped in the wheel); None if it has none."""
+    from importlib.resources import files
+
+    doc = files("linter").joinpath("rule_docs", f"{slug}.md")
+    return doc.read_text(encoding="utf-8") if doc.is_file() else None
