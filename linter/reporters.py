@@ -38,9 +38,20 @@ def text_reporter(report: Report, out: TextIO) -> None:
         out.write(f"{location} {severity} [{finding.rule}] {finding.message}\n")
         out.write(_code_frame(finding, report.source_lines.get(finding.path, ()), style))
         if finding.suggestion is not None:
-            out.write(f"  = help: replace with `{finding.suggestion}`\n")
+            out.write(f"  = help: {help_text(finding)}\n")
         out.write("\n")
     out.write(_summary(report) + "\n")
+
+
+# The `= help:` line. Every rule's suggestion is what to write instead of the underlined text; the
+# wording differs only where "replace" would mislead.
+_HELP = {
+    "missing-env-var": "replace with `{}`, which is set",  # the variable with a close name
+}
+
+
+def help_text(finding: Finding) -> str:
+    return _HELP.get(finding.rule, "replace with `{}`").format(finding.suggestion)
 
 
 def _code_frame(finding: Finding, lines: Sequence[str], style) -> str:
