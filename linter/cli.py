@@ -76,6 +76,13 @@ def check(
         settings_for = _SettingsFinder(command_line, config_file)
     except (EnvironmentSettingError, SettingsError) as error:
         raise click.UsageError(str(error)) from None
+    if import_classes:
+        try:
+            import linter.custom_classes  # noqa: F401
+        except ModuleNotFoundError as error:
+            if error.name != "linter.custom_classes":
+                raise
+            raise click.UsageError("--import-classes is not available in this version of instance-lint") from None
     targets = list(paths) or default_targets(dict(os.environ))
     findings: list[Finding] = []
     sources, problems, checked, exit_zero_paths = {}, [], 0, set()

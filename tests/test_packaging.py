@@ -20,4 +20,8 @@ def test_wheel_contains_schema_and_catalog(tmp_path):
     assert "linter/schema/dagster-instance.schema.json" in names
     assert "linter/schema/class-catalog.json" in names
     assert "linter/cli.py" in names
+    assert "linter/rule_docs/unknown-key.md" in names
+    assert "linter/rule_docs/placeholder-value.md" in names
+    docs = {name.rsplit("/", 1)[1][:-3] for name in names if name.startswith("linter/rule_docs/")}
+    assert docs == {path.stem for path in (REPO / "linter" / "rule_docs").glob("*.md")}
     assert not any(name.startswith("tests/") for name in names)
