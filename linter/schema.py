@@ -44,7 +44,15 @@ def validate(data: Any, source_text: SourceText = lambda _path: None) -> list[Vi
     violations: list[Violation] = []
     for error in _validator().iter_errors(data):
         violations.extend(_translate(error, data, source_text))
-    return _drop_missing_keys_explained_by_typos(violations)
+    return _retention_findings_as_invalid_retention(_drop_missing_keys_explained_by_typos(violations))
+
+
+def _retention_findings_as_invalid_retention(violations: list[Violation]) -> list[Violation]:
+    """Hook: what the schema rejects under `retention.<kind>.purge_after_days` is reported as
+    `invalid-retention` (see linter/rules/retention.py), one finding per problem."""
+    from linter.rules.retention import as_retention_violation
+
+    return [as_retention_violation(v) for v in violations]
 
 
 def _translate(error, root: Any, source_text: SourceText) -> Iterator[Violation]:

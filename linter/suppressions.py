@@ -55,7 +55,7 @@ def find_suppressions(document: Document) -> list[Suppression]:
             column = match.start() + 1
             if _inside_scalar(scalars, number, column) or (unread and _inside_quotes(line, match.start())):
                 continue
-            span = Span(number, column, number, len(line.rstrip()) + 1)
+            span = Span(number, column, number, match.end() + 1)
             rules = tuple(part.strip() for part in match["rules"].split(","))
             kind = match["kind"]
             first = last = number

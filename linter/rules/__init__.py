@@ -77,4 +77,7 @@ def _load_check_modules() -> None:
         storages,
         settings,
         env_vars,
+        retention,
+        suspicious_values,
+        deprecations,
     )
