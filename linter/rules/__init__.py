@@ -80,4 +80,6 @@ def _load_check_modules() -> None:
         retention,
         suspicious_values,
         deprecations,
+        secrets,
+        components,
     )
