@@ -1,0 +1,198 @@
+"""`--import-classes`: check the classes of the user's own modules by importing them, as Dagster does.
+
+Off by default: importing a module runs its code. Nothing here runs unless the CLI (or `lint_text(...,
+import_classes=True)`) asks for it, and `linter.api` imports this module only then.
+
+For each `{module, class, config}` block whose module is not Dagster's (`dagster`, `dagster.*`,
+`dagster_*`: those the catalog judges without importing), Dagster's `ConfigurableClassData.rehydrate`
+is mirrored (Dagster 1.13.27):
+
+1. `importlib.import_module(module)` with the current directory first on `sys.path` (where Dagster's
+   processes find the user's code when started from the project) -> `unknown-class` on `module:`;
+2. `getattr(module, class)` -> `unknown-class` on `class:` (with a did-you-mean among the module's classes);
+3. `issubclass(klass, <the slot's base class>)` (catalog `base_classes`) -> `unknown-class` on `class:`;
+4. `process_config(resolve_to_config_type(klass.config_type()), config or {})` -> each
+   `EvaluationError` becomes `unknown-key` / `missing-key` / `invalid-type` / `invalid-value` /
+   `missing-env-var` at the key path its `stack` gives, under the block's `config`. `env:` references
+   are resolved by Dagster against this process's environment.
+   `instance_class` is loaded differently (`class_from_code_pointer`, `config_schema()`): only
+   steps 1-3 apply to it.
+
+Without Dagster installed, one info-level `unknown-class` finding says so and nothing is imported.
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+import importlib.util
+import inspect
+import os
+import sys
+from typing import TYPE_CHECKING, Any
+
+from linter.catalog import Catalog
+from linter.findings import KeyPath, Severity, Target, Violation
+from linter.rules.classes import SLOT_NOUNS, ClassBlock, class_blocks, is_dagster_module
+
+if TYPE_CHECKING:
+    from linter.document import Document
+
+RULE = "unknown-class"
+
+
+def check_custom_classes(document: Document, catalog: Catalog) -> list[Violation]:
+    """Import the user's own classes named in `document` and check them as Dagster would load them.
+
+    `document` is a parsed `linter.document.Document` (only `.data` is read); `catalog` is
+    `linter.catalog.load_catalog()` (its `base_classes` give each slot's base class). Returns
+    Violations (positions are added by the caller through `document.locate`), in document order:
+    `unknown-class` when the module does not import, the class is missing or does not subclass the
+    slot's base class; `unknown-key`, `missing-key`, `invalid-type`, `invalid-value`,
+    `missing-env-var` for what Dagster's config system rejects in the class's `config`. Classes in
+    Dagster's own modules are skipped (the catalog checks them). Without Dagster installed: a single
+    info-level `unknown-class` finding ("install dagster to check custom classes") and no import.
+
+    This imports and runs the user's code: call it only when the user asked (`--import-classes`).
+    """
+    data = getattr(document, "data", None)
+    blocks = [
+        b for b in class_blocks(data) if not is_dagster_module(b.module) and b.slot in catalog.base_classes
+    ] if isinstance(data, dict) else []
+    if not blocks:
+        return []
+    if importlib.util.find_spec("dagster") is None:
+        return [
+            Violation(
+                RULE,
+                (*blocks[0].path, "module"),
+                "install dagster to check custom classes: `--import-classes` imports them with Dagster's loader",
+                Target.VALUE,
+                severity=Severity.INFO,
+            )
+        ]
+    violations: list[Violation] = []
+    cwd = os.getcwd()
+    added = cwd not in sys.path
+    if added:
+        sys.path.insert(0, cwd)
+    try:
+        for block in blocks:
+            violations.extend(_check_block(block, catalog))
+    finally:
+        if added and cwd in sys.path:
+            sys.path.remove(cwd)
+    return violations
+
+
+def _import_error(error: BaseException) -> str:
+    text = str(error).strip()
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
+def _load_base(qualname: str) -> type | None:
+    module_name, _, class_name = qualname.rpartition(".")
+    try:
+        return getattr(importlib.import_module(module_name), class_name)
+    except Exception:  # noqa: BLE001 - a base we cannot load: skip the subclass check
+        return None
+
+
+def _check_block(block: ClassBlock, catalog: Catalog) -> list[Violation]:
+    module_path, class_path = (*block.path, "module"), (*block.path, "class")
+    try:
+        module = importlib.import_module(block.module)
+    except (Exception, SystemExit) as error:  # the user's code may raise anything while importing
+        return [Violation(RULE, module_path, f"`{block.module}` does not import ({_import_error(error)})", Target.VALUE)]
+    klass = getattr(module, block.class_name, None)
+    if klass is None:
+        classes = sorted(name for name, value in vars(module).items() if inspect.isclass(value))
+        match = difflib.get_close_matches(block.class_name, classes, n=1)
+        hint = f": did you mean `{match[0]}`?" if match else ""
+        return [
+            Violation(
+                RULE,
+                class_path,
+                f"`{block.module}` has no `{block.class_name}`{hint}",
+                Target.VALUE,
+                match[0] if match else None,
+            )
+        ]
+    base = _load_base(catalog.base_classes[block.slot])
+    if base is not None and not (inspect.isclass(klass) and issubclass(klass, base)):
+        noun = SLOT_NOUNS.get(block.slot, block.slot)
+        what = "is not a class" if not inspect.isclass(klass) else f"does not subclass `{base.__name__}`"
+        return [
+            Violation(
+                RULE,
+                class_path,
+                f"`{block.module}.{block.class_name}` {what}: Dagster requires {base.__name__} for the {noun}",
+                Target.VALUE,
+            )
+        ]
+    if block.slot == "instance_class":
+        return []
+    return _check_config(block, klass)
+
+
+def _check_config(block: ClassBlock, klass: Any) -> list[Violation]:
+    from dagster._config import process_config, resolve_to_config_type
+
+    class_path = (*block.path, "class")
+    try:
+        config_type = resolve_to_config_type(klass.config_type())
+    except Exception as error:  # noqa: BLE001 - Dagster fails the same way when it loads the class
+        return [
+            Violation(
+                RULE,
+                class_path,
+                f"`{block.class_name}.config_type()` does not give a config type ({_import_error(error)})",
+                Target.VALUE,
+            )
+        ]
+    config = block.config if block.config is not None else {}
+    try:
+        result = process_config(config_type, config)
+    except Exception as error:  # noqa: BLE001
+        return [Violation("invalid-value", block.owner_path, f"Dagster cannot process this config ({_import_error(error)})")]
+    if result.success:
+        return []
+    violations: list[Violation] = []
+    for error in result.errors or []:
+        violations.extend(_from_evaluation_error(block, error))
+    return violations
+
+
+def stack_path(stack: Any) -> KeyPath:
+    """The key path an `EvaluationError.stack` names, relative to the class's `config`."""
+    path: list[Any] = []
+    for entry in getattr(stack, "entries", []):
+        for attribute in ("field_name", "list_index", "map_key"):
+            if hasattr(entry, attribute):
+                path.append(getattr(entry, attribute))
+                break
+    return tuple(path)
+
+
+def _from_evaluation_error(block: ClassBlock, error: Any) -> list[Violation]:
+    reason = getattr(getattr(error, "reason", None), "value", "")
+    data = getattr(error, "error_data", None)
+    inner = stack_path(error.stack)
+    at = (*block.config_path, *inner) if inner or block.has_config else block.path
+    message = str(getattr(error, "message", "")).strip().rstrip(".")
+    owner = f"`{block.class_name}`"
+    if reason in ("FIELD_NOT_DEFINED", "FIELDS_NOT_DEFINED"):
+        names = [data.field_name] if reason == "FIELD_NOT_DEFINED" else list(data.field_names)
+        return [
+            Violation("unknown-key", (*at, name), f"`{name}` is not a config key {owner} accepts", Target.KEY)
+            for name in names
+        ]
+    if reason in ("MISSING_REQUIRED_FIELD", "MISSING_REQUIRED_FIELDS"):
+        names = [data.field_name] if reason == "MISSING_REQUIRED_FIELD" else list(data.field_names)
+        keys = ", ".join(f"`{name}`" for name in names)
+        return [Violation("missing-key", at, f"{owner} requires config {keys}", Target.KEY)]
+    if reason == "RUNTIME_TYPE_MISMATCH":
+        return [Violation("invalid-type", at, f"{owner} config: {message}", Target.VALUE)]
+    if reason == "FAILED_POST_PROCESSING" and "environment variable" in message.lower():
+        return [Violation("missing-env-var", (*at, "env"), message, Target.VALUE)]
+    return [Violation("invalid-value", at, f"{owner} config: {message}", Target.VALUE)]

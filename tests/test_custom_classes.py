@@ -1,0 +1,91 @@
+"""`linter.custom_classes.check_custom_classes` (`--import-classes`) on the user package in
+tests/fixtures/custom_classes/, run from that directory as a user runs it from their project."""
+
+from __future__ import annotations
+
+import builtins
+import sys
+from pathlib import Path
+
+import pytest
+
+from linter.api import lint_text
+from linter.findings import Severity
+
+PROJECT = Path(__file__).parent / "fixtures" / "custom_classes"
+PACKAGE = "acme_instance_lint"
+
+
+def config(class_name: str, body: str = "", module: str = f"{PACKAGE}.launchers") -> str:
+    return f"run_launcher:\n  module: {module}\n  class: {class_name}\n" + body
+
+
+@pytest.fixture
+def in_project(monkeypatch):
+    monkeypatch.chdir(PROJECT)
+    yield
+    for name in [m for m in sys.modules if m == PACKAGE or m.startswith(PACKAGE + ".")]:
+        del sys.modules[name]
+
+
+def lint(text: str, import_classes: bool = True):
+    return [(f.span.line, f.rule) for f in lint_text(text, "dagster.yaml", env={}, import_classes=import_classes)]
+
+
+def test_off_by_default_nothing_is_imported(in_project):
+    assert lint(config("NomadRunLauncher"), import_classes=False) == []
+    assert lint(config("X", module=f"{PACKAGE}.broken"), import_classes=False) == []
+    assert not [m for m in sys.modules if m.startswith(PACKAGE)]
+
+
+def test_valid_custom_launcher(in_project):
+    assert lint(config("NomadRunLauncher", "  config:\n    address: http://nomad:4646\n")) == []
+    assert f"{PACKAGE}.launchers" in sys.modules
+
+
+def test_wrong_base_class(in_project):
+    [finding] = lint_text(config("NotALauncher"), "dagster.yaml", env={}, import_classes=True)
+    assert (finding.span.line, finding.rule) == (3, "unknown-class")
+    assert "RunLauncher" in finding.message
+
+
+def test_missing_class_with_did_you_mean(in_project):
+    [finding] = lint_text(config("NomadRunLaunchr"), "dagster.yaml", env={}, import_classes=True)
+    assert (finding.span.line, finding.rule, finding.suggestion) == (3, "unknown-class", "NomadRunLauncher")
+
+
+def test_module_that_does_not_import(in_project):
+    assert lint(config("X", module=f"{PACKAGE}.broken")) == [(2, "unknown-class")]
+    assert lint(config("X", module=f"{PACKAGE}.nowhere")) == [(2, "unknown-class")]
+
+
+def test_config_checked_by_dagster_config_system(in_project):
+    body = "  config:\n    workers: many\n    bogus: 1\n"
+    assert lint(config("ConfiguredRunLauncher", body)) == [(4, "missing-key"), (5, "invalid-type"), (6, "unknown-key")]
+    assert lint(config("ConfiguredRunLauncher")) == [(1, "missing-key")]
+    assert lint(config("ConfiguredRunLauncher", "  config:\n    endpoint: http://x\n    workers: 3\n")) == []
+
+
+def test_dagster_owned_classes_are_not_imported_here(in_project):
+    text = "run_launcher:\n  module: dagster_k8s\n  class: K8sRunLauncherr\n"
+    assert lint(text) == lint(text, import_classes=False)
+
+
+def test_without_dagster_one_info_finding(in_project, monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "dagster" else real(name, *a))
+    text = config("NomadRunLauncher") + "compute_logs:\n  module: acme_instance_lint.logs\n  class: Logs\n"
+    findings = lint_text(text, "dagster.yaml", env={}, import_classes=True)
+    assert [(f.span.line, f.rule, f.severity) for f in findings] == [(2, "unknown-class", Severity.INFO)]
+    assert "install dagster" in findings[0].message
+    assert not [m for m in sys.modules if m.startswith(PACKAGE)]
+
+
+def test_no_custom_class_no_import(monkeypatch):
+    calls = []
+    real_import = builtins.__import__
+    monkeypatch.setattr(builtins, "__import__", lambda name, *a, **k: calls.append(name) or real_import(name, *a, **k))
+    lint("run_launcher:\n  module: dagster\n  class: DefaultRunLauncher\n")
+    assert PACKAGE not in calls
