@@ -12,7 +12,8 @@ from linter.cli import cli
 from linter.document import parse_document
 from linter.suppressions import SUPPRESSION, find_suppressions
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "suppressions"
+# Not under tests/fixtures/: those are judged against real Dagster, and a suppression hides findings on purpose.
+FIXTURES = Path(__file__).resolve().parent / "suppression_files"
 UNUSED = "unused-suppression"
 
 
