@@ -87,6 +87,49 @@ class Document:
             return self._lines.point(place.node.start)
         return self._lines.first_line_span(*place.value_at)  # a list item
 
+    def plain_scalars(self) -> list[PlainScalar]:
+        """Every untagged plain scalar Dagster reads, key or value, once each, in document order.
+
+        A scalar shared through an alias or a merge key is reported at the path where it is written
+        in place. Keys a later duplicate overrides are not included (Dagster never sees them)."""
+        if self._root is None:
+            return []
+        best: dict[int, tuple[bool, tuple, _Node, bool]] = {}  # id -> (in place, key path, node, is key)
+        stack: list[tuple[_Node, tuple, bool]] = [(self._root, (), True)]
+        visited: set[tuple[int, bool]] = set()
+        while stack:
+            node, path, in_place = stack.pop()
+            if (id(node), in_place) in visited:
+                continue
+            visited.add((id(node), in_place))
+            children: list[tuple[_Node, tuple, bool, bool]] = []  # (node, key path, in place, is key)
+            if node.kind == MAPPING and node.lookup is not None:
+                own = {id(entry) for entry in node.own or ()}
+                for key, entry in node.lookup.items():
+                    written = in_place and id(entry) in own
+                    children.append((entry[0], (*path, key), written and entry[2] is None, True))
+                    children.append((entry[1], (*path, key), written and entry[3] is None, False))
+            elif node.kind == SEQUENCE:
+                children = [(item, (*path, index), in_place and at is None, False)
+                            for index, (item, at) in enumerate(node.value)]
+            for child, child_path, child_in_place, is_key in children:
+                if child.kind == SCALAR:
+                    if child.style is None and child.tag in yaml11.SCALAR_TAGS and not child.is_empty_plain:
+                        if id(child) not in best or (child_in_place and not best[id(child)][0]):
+                            best[id(child)] = (child_in_place, child_path, child, is_key)
+                elif not is_key:
+                    stack.append((child, child_path, child_in_place))
+        found = sorted(best.values(), key=lambda item: item[2].start)
+        scalars = []
+        for _, path, node, is_key in found:
+            properties = _PROPERTIES.match(self.text, node.start)
+            tagged = any(token.startswith("!") for token in properties.group().split())
+            if node.data is _UNSET or tagged:
+                continue
+            span = self._lines.span(properties.end(), node.end)
+            scalars.append(PlainScalar(path, node.value, node.data, is_key, span))
+        return scalars
+
     def line_text(self, line: int) -> str:
         """The source line (no newline); "" outside the file."""
         return self._lines.line_text(line)
@@ -102,6 +145,20 @@ class Document:
                 break
             places.append(place)
         return places
+
+
+@dataclass(frozen=True)
+class PlainScalar:
+    """A plain (unquoted, untagged) scalar: where Dagster finds it, its text, and what PyYAML made of it."""
+
+    key_path: tuple  # the key's path for a mapping key (its last element is the key), else the value's path
+    text: str
+    value: Any
+    is_key: bool
+    span: Span
+
+
+_PROPERTIES = re.compile(r"(?:(?:&|!)[^ \t\n]*[ \t\n]+)*")  # a node's anchor and tag, before its text
 
 
 def parse_document(text: str | bytes, filename: str) -> Document:

@@ -12,6 +12,7 @@ Trailing markers, on the exact line where a finding must point:
 
     port: abc  # expect: invalid-type
     key: x     # expect: unknown-key, plaintext-secret
+    env: X     # expect: missing-env-var (warning)   a finding at other than the rule's default severity
 
 All markers are found by one regular expression; several may share a line.
 """
@@ -31,6 +32,7 @@ MARKER = re.compile(
 )
 _ENV = re.compile(r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)=(?P<value>.*)")
 _SKIP_IMPORT = re.compile(r"skip-import\s+(?P<module>[A-Za-z_][\w.]*)")
+_ITEM = re.compile(r"(?P<rule>[^\s(]+)(?:\s*\((?P<severity>error|warning|info)\))?")
 _HEADER_KINDS = frozenset({"source", "env", "dagster-blind", "oracle"})
 
 
@@ -41,6 +43,7 @@ class FixtureMarkers:
     dagster_blind: frozenset[str]
     skip_imports: frozenset[str]
     expected: frozenset[tuple[int, str]]  # (1-based line, rule slug)
+    severities: tuple[tuple[tuple[int, str], str], ...] = ()  # ((line, rule), severity) given as `rule (severity)`
 
     @property
     def expected_rules(self) -> frozenset[str]:
@@ -53,6 +56,7 @@ def parse_markers(text: str) -> FixtureMarkers:
     blind: set[str] = set()
     skips: set[str] = set()
     expected: set[tuple[int, str]] = set()
+    severities: dict[tuple[int, str], str] = {}
     in_header = True
     for number, line in enumerate(text.splitlines(), start=1):
         in_header = in_header and (not line.strip() or line.lstrip().startswith("#"))
@@ -61,7 +65,13 @@ def parse_markers(text: str) -> FixtureMarkers:
             if kind in _HEADER_KINDS and not in_header:
                 continue
             if kind == "expect":
-                expected.update((number, rule) for rule in _split(value, number))
+                for item in _split(value, number):
+                    parsed_item = _ITEM.fullmatch(item)
+                    if parsed_item is None:
+                        raise ValueError(f"line {number}: `# expect:` needs `rule` or `rule (severity)`, got {item!r}")
+                    expected.add((number, parsed_item["rule"]))
+                    if parsed_item["severity"]:
+                        severities[(number, parsed_item["rule"])] = parsed_item["severity"]
             elif kind == "dagster-blind":
                 blind.update(_split(value, number))
             elif kind == "env":
@@ -76,7 +86,8 @@ def parse_markers(text: str) -> FixtureMarkers:
                 skips.add(parsed["module"])
             elif source is None:
                 source = value
-    return FixtureMarkers(source, env, frozenset(blind), frozenset(skips), frozenset(expected))
+    return FixtureMarkers(source, env, frozenset(blind), frozenset(skips), frozenset(expected),
+                          tuple(sorted(severities.items())))
 
 
 def load_markers(path: Path) -> FixtureMarkers:

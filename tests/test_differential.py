@@ -39,9 +39,10 @@ def _verdict(fixture: Path) -> Verdict:
 
 
 def _expects_visible_error(markers: FixtureMarkers) -> bool:
+    severities = dict(markers.severities)
     return any(
-        severity_of(rule) is Severity.ERROR and rule not in markers.dagster_blind
-        for rule in markers.expected_rules
+        severities.get((line, rule), severity_of(rule).value) == Severity.ERROR.value and rule not in markers.dagster_blind
+        for line, rule in markers.expected
     )
 
 
@@ -79,6 +80,9 @@ def test_linter_findings_match_expect_markers(fixture: Path) -> None:
         f"missing: {sorted(expected - actual)}\nunexpected: {sorted(actual - expected)}\n"
         f"all findings:\n{_describe(findings) or '  none'}"
     )
+    for (line, rule), severity in _markers(fixture).severities:
+        found = {f.severity.value for f in findings if (f.span.line, f.rule) == (line, rule)}
+        assert found == {severity}, f"line {line}: `{rule}` expected as {severity}, found {sorted(found)}"
 
 
 @parametrize_fixtures

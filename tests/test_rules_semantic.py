@@ -31,7 +31,7 @@ from linter.rules.env_vars import closest_set_variable, env_references
 from linter.rules.urls import SQLALCHEMY_DIALECTS, botocore_endpoint_problem, sqlalchemy_url_problem
 
 FIXTURES = Path(__file__).parent / "fixtures" / "semantic"
-MARKER = re.compile(r"#\s*expect:\s*(?P<rule>[a-z-]+)\s*$")
+MARKER = re.compile(r"#\s*expect:\s*(?P<rule>[a-z-]+)(?:\s*\((?:error|warning|info)\))?\s*$")
 
 
 def _entry(slot: str, qualname: str, package: str, *modules: str) -> ClassEntry:
@@ -245,6 +245,9 @@ EXPECTED: dict[str, set[tuple[str, tuple]]] = {
     "env-var-unset.yaml": {("missing-env-var", ("storage", "postgres", "postgres_db", "password", "env"))},
     "env-var-unset-in-class-config.yaml": {("missing-env-var", ("compute_logs", "config", "bucket", "env"))},
     "env-var-int-source-empty.yaml": {("missing-env-var", ("run_queue", "max_concurrent_runs", "env"))},
+    "ok-env-var-set-but-empty-string.yaml": {  # a warning: Dagster uses the empty string
+        ("missing-env-var", ("storage", "postgres", "postgres_db", "password", "env"))
+    },
     "env-var-int-source-not-integer.yaml": {("invalid-value", ("storage", "postgres", "postgres_db", "port", "env"))},
     "ecs-launcher-task-definition-env-unset.yaml": {
         ("missing-env-var", ("run_launcher", "config", "task_definition", "env")),
@@ -315,7 +318,9 @@ def _env(name: str) -> dict[str, str]:
 # Rules whose findings this excerpt-catalog test leaves to test_differential.py (full catalog, positioned
 # document) and their own test modules: `component-mismatch` reports each mismatched pair on the
 # launcher's `class:` line, so one line may carry several of its findings.
-CHECKED_ELSEWHERE = frozenset({"plaintext-secret", "component-mismatch"})
+# `ambiguous-scalar` and the warning form of `placeholder-value` read the positioned document (tests in
+# test_ambiguous_scalars.py and test_shell_references.py).
+CHECKED_ELSEWHERE = frozenset({"plaintext-secret", "component-mismatch", "ambiguous-scalar", "placeholder-value"})
 
 
 def _fixture_violations(name: str, catalog: Catalog = CATALOG) -> list[Violation]:
@@ -638,7 +643,10 @@ def test_what_a_set_variable_may_hold():
             "config": {"task_definition": {"mount_points": [{"sourceVolume": "v", "containerPath": "/x", "readOnly": {"env": "RO"}}]}},
         }
     }
-    assert _env_findings(bool_source, {"RO": ""}) == set()  # BoolSource: "" is false
+    path = ("run_launcher", "config", "task_definition", "mount_points", 0, "readOnly", "env")
+    # BoolSource: Dagster reads "" as false; reported as a warning (set but empty)
+    [violation] = [v for v in _violations(bool_source, CATALOG, {"RO": ""}) if v.rule == "missing-env-var"]
+    assert (violation.key_path, violation.severity.value) == (path, "warning")
     assert _env_findings(bool_source, {}) == {
         ("missing-env-var", ("run_launcher", "config", "task_definition", "mount_points", 0, "readOnly", "env"))
     }

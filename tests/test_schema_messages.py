@@ -11,7 +11,9 @@ ENV = {"PG_PASSWORD": "secret"}
 
 
 def findings(text: str):
-    return [(f.line, f.column, f.rule, f.message, f.suggestion) for f in lint_text(text, "dagster.yaml", ENV)]
+    # `ambiguous-scalar` (a YAML 1.1/1.2 portability warning, tested in test_ambiguous_scalars.py) is left out.
+    return [(f.line, f.column, f.rule, f.message, f.suggestion) for f in lint_text(text, "dagster.yaml", ENV)
+            if f.rule != "ambiguous-scalar"]
 
 
 def test_docs_placeholder_is_one_placeholder_value_finding_with_the_fix():

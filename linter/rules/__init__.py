@@ -82,4 +82,6 @@ def _load_check_modules() -> None:
         deprecations,
         secrets,
         components,
+        ambiguous_scalars,
+        shell_references,
     )

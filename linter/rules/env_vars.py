@@ -8,7 +8,7 @@ stands for. The instance-level settings are only validated (`dagster_instance_co
 `validate_config`): `auto_materialize.minimum_interval_seconds: {env: X}` is accepted at start-up
 with X unset, so it is not reported. Dagster 1.13.27:
 - StringSource / BoolSource: an unset variable fails; any set value is accepted (an empty string is
-  the empty string for StringSource, false for BoolSource).
+  the empty string for StringSource, false for BoolSource). An empty one is reported as a warning.
 - IntSource: an unset variable fails, and so does a value `int()` refuses (empty included).
 A `{env: NAME}` anywhere else is not resolved: in a free-form mapping (`run_task_kwargs`,
 `container_kwargs`, `labels`, `params`…) it is kept as a mapping, and where only a plain value is
@@ -34,12 +34,14 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from linter.findings import KeyPath, Target, Violation, format_key_path
+from linter.findings import KeyPath, Severity, Target, Violation, format_key_path
 from linter.rules import RuleContext, check
 from linter.rules.classes import UNKNOWN, source_value
 from linter.rules.common import blocks_of
 
 SOURCE_TYPES = ("StringSource", "IntSource", "BoolSource")
+# An empty URL is refused when the storage is built (an `invalid-value` of the URL checks): no warning on top.
+URL_FIELDS = ("postgres_url", "mysql_url")
 
 # The top-level keys `InstanceRef.from_dir` turns into ConfigurableClassData, whose config goes through
 # `process_config` (which reads `env:`). `storage.postgres`/`mysql`/`sqlite` become storage classes and
@@ -266,6 +268,15 @@ def env_reference_resolves(context: RuleContext) -> Iterator[Violation]:
         value = _read(context.environ, reference.name)
         if value is None:
             yield _unset(context.environ, reference.name, at, f"Dagster fails when it reads `{where}`")
+        elif value == "" and reference.source_type != "IntSource" and reference.path[-1] not in URL_FIELDS:
+            reads = "an empty string" if reference.source_type == "StringSource" else "false"
+            yield Violation(
+                "missing-env-var",
+                at,
+                f"environment variable `{reference.name}` is set but empty; Dagster will use {reads} for `{where}`",
+                Target.VALUE,
+                severity=Severity.WARNING,
+            )
         elif reference.source_type == "IntSource":
             yield from _set_value_violation(
                 reference.name,
