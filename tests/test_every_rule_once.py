@@ -9,7 +9,7 @@ from fixture_markers import load_markers
 from linter.api import lint_text
 from linter.rulebook import RULES
 
-FIXTURE = Path(__file__).resolve().parent / "fixtures" / "semantic" / "every-rule-once.yaml"
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "acceptance" / "every-rule-once.yaml"
 # A syntax error ends the reading of a file, so it cannot share one with the other rules.
 NOT_IN_THE_FIXTURE = {"yaml-syntax"}
 

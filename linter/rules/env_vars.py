@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Container, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,8 +92,11 @@ def env_name(value: Any) -> str | None:
 # ---------------------------------------------------------------- where Dagster resolves `env:`
 
 
-def env_references(data: Any, schema: Mapping[str, Any] | None = None) -> list[EnvReference]:
-    """Every `{env: NAME}` in `data` that sits in a StringSource/IntSource/BoolSource field, in document order."""
+def env_references(
+    data: Any, schema: Mapping[str, Any] | None = None, sections: Container[str] = RESOLVED_SECTIONS
+) -> list[EnvReference]:
+    """Every `{env: NAME}` in `data` that sits in a StringSource/IntSource/BoolSource field of one of the
+    top-level `sections`, in document order."""
     if schema is None:
         from linter.schema import load_schema
 
@@ -103,7 +106,7 @@ def env_references(data: Any, schema: Mapping[str, Any] | None = None) -> list[E
     if not isinstance(data, dict) or not isinstance(properties, dict):
         return []
     for key, value in data.items():
-        if key in RESOLVED_SECTIONS and key in properties:
+        if key in sections and key in properties:
             _walk(schema, properties[key], value, (key,), found, set())
     return list(found.values())
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from linter.findings import KeyPath, Target, Violation
+from linter.findings import KeyPath, Target, Violation, format_key_path
 from linter.rules import RuleContext, check
 from linter.rules.classes import lookup, source_value
 from linter.rules.common import as_mapping, blocks_of, is_int
@@ -209,3 +209,22 @@ def run_monitoring_zero_intervals(context: RuleContext) -> Iterator[Violation]:
         value = monitoring.get(key)
         if is_int(value) and value <= 0:
             yield _warning(("run_monitoring", key), f"`{key}: {value}` {effect}")
+
+
+@check(RULE)
+def env_reference_in_settings(context: RuleContext) -> Iterator[Violation]:
+    """What it does: checks for `{env: NAME}` in instance settings (e.g. `auto_materialize`), which Dagster never resolves.
+
+    Why it matters: Dagster only validates the settings sections (`validate_config`, not `process_config`),
+    so the daemon reads the mapping `{env: NAME}` itself instead of the variable's value.
+    """
+    from linter.rules.env_vars import RESOLVED_SECTIONS, env_references
+
+    settings = [key for key in context.data if isinstance(key, str) and key not in RESOLVED_SECTIONS]
+    for reference in env_references(context.data, sections=settings):
+        yield _warning(
+            reference.path,
+            f"`{format_key_path(reference.path)}` is an `env:` reference, but Dagster never resolves `env:` in "
+            f"instance settings: the daemon reads the mapping `{{env: {reference.name}}}` itself, not the value "
+            f"of `{reference.name}`; write the value",
+        )
