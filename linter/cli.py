@@ -28,8 +28,10 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--format", "output_format", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True,
-              help="Output format.")
+@click.option("--format", "output_format", type=click.Choice(["auto", *sorted(REPORTERS)]), default="auto",
+              show_default=True, help="Output format (auto: github when GITHUB_ACTIONS=true, else text).")
+@click.option("--output", "output_file", default=None, metavar="FILE", type=click.Path(dir_okay=False),
+              help="Write the report to FILE instead of standard output.")
 @click.option("--stdin-filename", default=None, help="The name to report for input read from `-`.")
 @click.option("--env-file", "env_files", multiple=True, metavar="FILE",
               help="Read environment variables for `env:` references from a dotenv file (repeatable).")
@@ -50,6 +52,7 @@ def cli() -> None:
 def check(
     paths: tuple[str, ...],
     output_format: str,
+    output_file: str | None,
     stdin_filename: str | None,
     env_files: tuple[str, ...],
     env_assignments: tuple[str, ...],
@@ -83,6 +86,12 @@ def check(
             if error.name != "linter.custom_classes":
                 raise
             raise click.UsageError("--import-classes is not available in this version of instance-lint") from None
+    if output_format == "auto":  # as yamllint does: annotations when running in GitHub Actions
+        output_format = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    try:
+        destination = open(output_file, "w", encoding="utf-8") if output_file else None  # noqa: SIM115
+    except OSError as error:
+        raise click.UsageError(f"--output: cannot write {output_file}: {error.strerror or error}") from None
     targets = list(paths) or default_targets(dict(os.environ))
     findings: list[Finding] = []
     sources, problems, checked, exit_zero_paths = {}, [], 0, set()
@@ -103,8 +112,12 @@ def check(
 
     for problem in problems:
         click.echo(f"{problem.display_path}: error: {problem.message}", err=True)
-    use_color = color == "always" or (color == "auto" and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
-    REPORTERS[output_format](Report(findings, sources, checked, use_color), sys.stdout)
+    if destination is None:
+        use_color = color == "always" or (color == "auto" and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
+        REPORTERS[output_format](Report(findings, sources, checked, use_color), sys.stdout)
+    else:
+        with destination:
+            REPORTERS[output_format](Report(findings, sources, checked, color == "always"), destination)
 
     if problems:
         sys.exit(EXIT_USAGE_OR_IO)

@@ -114,3 +114,8 @@ def json_reporter(report: Report, out: TextIO) -> None:
 
 
 REPORTERS: dict[str, Reporter] = {"text": text_reporter, "json": json_reporter}
+
+# The CI formats (github, sarif, junit, gitlab) live in their own module.
+from linter.reporters_ci import CI_REPORTERS  # noqa: E402
+
+REPORTERS.update(CI_REPORTERS)
