@@ -184,5 +184,10 @@ def _read(target: str | ReadProblem, stdin_filename: str | None) -> SourceFile |
     return read_source(target)
 
 
+from linter.render_command import render  # noqa: E402
+
+cli.add_command(render)
+
+
 def main() -> None:
     cli(prog_name="instance-lint")

@@ -19,6 +19,7 @@ def test_wheel_contains_schema_and_catalog(tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "linter/schema/dagster-instance.schema.json" in names
     assert "linter/schema/class-catalog.json" in names
+    assert "linter/schema/instance-defaults.json" in names
     assert "linter/cli.py" in names
     assert "linter/rule_docs/unknown-key.md" in names
     assert "linter/rule_docs/placeholder-value.md" in names

@@ -1,0 +1,144 @@
+"""`instance-lint render`: print the resolved instance as dagster.yaml (YAML) or JSON.
+
+The YAML is itself a dagster.yaml Dagster loads into the same instance (unless secrets are masked
+or `--expand` adds the implied storages). Strings PyYAML would read as something else (`yes`,
+`010`, `null`…) are quoted, since Dagster reads YAML 1.1.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+from linter.resolve import Resolved
+from linter.rules.secrets import is_secret_name, url_has_password  # what counts as a secret
+from linter.yaml11 import STR, resolve_plain
+
+MASK = "***"
+
+
+def redact(value: Any, key: Any = None) -> Any:
+    """`value` with every secret (a secret-named field's literal, a URL's password, a secret
+    `NAME=value` in `env_vars`) replaced by `***`. `{env: NAME}` references are kept."""
+    if isinstance(value, dict):
+        if set(value) == {"env"}:
+            return value
+        return {k: redact(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        if key == "env_vars":
+            return [_redact_env_item(item) for item in value]
+        return [redact(item) for item in value]
+    if isinstance(key, str):
+        if key.lower().endswith(("url", "uri")) and url_has_password(value):
+            return _mask_url(value)
+        if is_secret_name(key) and isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            return MASK if str(value) != "" else value
+    return value
+
+
+def _redact_env_item(item: Any) -> Any:
+    if isinstance(item, str) and "=" in item:
+        name, _, value = item.partition("=")
+        if value and is_secret_name(name.strip()):
+            return f"{name}={MASK}"
+    return item
+
+
+def _mask_url(url: str) -> str:
+    parts = urlsplit(url)
+    password = parts.password or ""
+    return re.sub(re.escape(":" + password) + "@", f":{MASK}@", url, count=1) if password else url
+
+
+def select(resolved: Resolved, only: str | None) -> tuple[dict, dict]:
+    """The data and origins to print: all, or the one top-level section `only`."""
+    if only is None:
+        return resolved.data, resolved.origins
+    data = {only: resolved.data[only]} if only in resolved.data else {only: resolved.implied[only]}
+    origins = {p: o for p, o in {**resolved.origins, **resolved.implied_origins}.items() if p[:1] == (only,)}
+    return data, origins
+
+
+def leaf_origins(data: Any, origins: dict, path: tuple = ()) -> dict[str, str]:
+    """Dotted key -> origin for every leaf of `data`."""
+    if isinstance(data, dict) and data:
+        found: dict[str, str] = {}
+        for key, value in data.items():
+            found.update(leaf_origins(value, origins, (*path, key)))
+        return found
+    if isinstance(data, list) and data:
+        found = {}
+        for index, value in enumerate(data):
+            found.update(leaf_origins(value, origins, (*path, index)))
+        return found
+    origin = origins.get(path)
+    probe = path
+    while origin is None and probe:
+        probe = probe[:-1]
+        origin = origins.get(probe)
+    return {".".join(map(str, path)): origin or "default"}
+
+
+def to_json(data: dict, origins: dict | None) -> str:
+    payload: Any = data if origins is None else {"config": data, "origin": leaf_origins(data, origins)}
+    return json.dumps(payload, indent=2, ensure_ascii=False)
+
+
+def to_yaml(data: dict, origins: dict | None, header: list[str], implied: dict | None = None,
+            implied_origins: dict | None = None, expand: bool = False) -> str:
+    from ruamel.yaml import YAML
+
+    yaml = YAML()
+    yaml.default_flow_style = False
+    yaml.width = 4096
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    tree = _commented(data, origins, ())
+    if implied and expand:
+        for key, value in implied.items():
+            tree[key] = _commented(value, implied_origins, (key,))
+            if origins is not None:
+                tree.yaml_set_comment_before_after_key(key, before="expanded view: not a loadable key beside `storage`")
+    stream = io.StringIO()
+    yaml.dump(tree, stream)
+    text = stream.getvalue()
+    lines = [f"# {line}" for line in header]
+    if implied and not expand and origins is not None:
+        lines.append("# `storage` implies (not keys of their own; --expand shows them in full):")
+        for key, value in implied.items():
+            lines.append(f"#   {key}: {value['module']}.{value['class']}")
+    return ("\n".join(lines) + "\n" if lines else "") + text
+
+
+def _commented(value: Any, origins: dict | None, path: tuple) -> Any:
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    if isinstance(value, dict):
+        node = CommentedMap()
+        for key, child in value.items():
+            node[key] = _commented(child, origins, (*path, key))
+            if origins is not None and not (isinstance(child, (dict, list)) and child):
+                node.yaml_add_eol_comment(origins.get((*path, key)) or _nearest(origins, (*path, key)), key)
+        return node
+    if isinstance(value, list):
+        seq = CommentedSeq()
+        for index, child in enumerate(value):
+            seq.append(_commented(child, origins, (*path, index)))
+            if origins is not None and not (isinstance(child, (dict, list)) and child):
+                seq.yaml_add_eol_comment(origins.get((*path, index)) or _nearest(origins, (*path, index)), index)
+        return seq
+    if isinstance(value, str) and (resolve_plain(value) != STR or value != value.strip() or value == ""):
+        from ruamel.yaml.scalarstring import SingleQuotedScalarString
+
+        return SingleQuotedScalarString(value)
+    return value
+
+
+def _nearest(origins: dict, path: tuple) -> str:
+    while path:
+        path = path[:-1]
+        if path in origins:
+            return origins[path]
+    return "default"

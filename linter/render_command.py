@@ -1,0 +1,88 @@
+"""The `render` command: lint the file, then print the instance Dagster would build from it."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from linter.environment import EnvironmentSettingError, build_environment
+from linter.files import ReadProblem, default_targets, read_source
+from linter.findings import Severity
+
+SECTION_HELP = "Print only this top-level section (e.g. run_launcher, storage, retention)."
+
+
+@click.command()
+@click.argument("path", required=False, type=click.Path())
+@click.option("--format", "output_format", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True,
+              help="yaml: a loadable dagster.yaml; json: the same data as one JSON object.")
+@click.option("--env-file", "env_files", multiple=True, metavar="FILE",
+              help="Read environment variables for `env:` references from a dotenv file (repeatable).")
+@click.option("--env", "env_assignments", multiple=True, metavar="NAME=VALUE",
+              help="Set an environment variable for `env:` references (repeatable; wins over --env-file).")
+@click.option("--keep-env", is_flag=True, default=False, help="Leave `env:` references as they are.")
+@click.option("--show-secrets", is_flag=True, default=False, help="Show secrets instead of `***`.")
+@click.option("--show-origin", is_flag=True, default=False,
+              help="Say where each value came from (YAML comments; a parallel `origin` field in JSON).")
+@click.option("--expand", is_flag=True, default=False,
+              help="Also show the run, event-log and schedule storages `storage` implies (a view, not loadable).")
+@click.option("--only", "only", default=None, metavar="KEY", help=SECTION_HELP)
+@click.option("--dagster-home", "dagster_home", default=None, metavar="DIR",
+              help="The DAGSTER_HOME that default paths derive from (default: $DAGSTER_HOME).")
+def render(path: str | None, output_format: str, env_files: tuple[str, ...], env_assignments: tuple[str, ...],
+           keep_env: bool, show_secrets: bool, show_origin: bool, expand: bool, only: str | None,
+           dagster_home: str | None) -> None:
+    """Print the instance Dagster would build from PATH (default: $DAGSTER_HOME/dagster.yaml, else
+    ./dagster.yaml): every slot and setting, with Dagster's defaults and `env:` resolved.
+
+    Nothing is written and no database is opened. A file with errors is not rendered: its findings
+    are printed as `check` prints them, and the exit status is 1.
+    """
+    from linter.api import lint_document
+    from linter.document import parse_document
+    from linter.render import redact, select, to_json, to_yaml
+    from linter.reporters import REPORTERS, Report
+    from linter.resolve import resolve
+
+    try:
+        environment = build_environment(os.environ, env_files, env_assignments)
+    except EnvironmentSettingError as error:
+        raise click.UsageError(str(error)) from None
+    target = path or default_targets(dict(os.environ))[0]
+    source = read_source("-", sys.stdin.buffer.read(), "-") if target == "-" else read_source(target)
+    if isinstance(source, ReadProblem):
+        click.echo(f"{source.display_path}: error: {source.message}", err=True)
+        sys.exit(2)
+    document = parse_document(source.text, source.display_path)
+    findings = lint_document(document, environment)
+    if keep_env:  # references are not read, so unset variables do not matter
+        findings = [f for f in findings if f.rule != "missing-env-var"]
+    errors = [f for f in findings if f.severity is Severity.ERROR]
+    if errors or not isinstance(document.data, dict):
+        REPORTERS["text"](Report(findings, {source.display_path: source.text.splitlines()}, 1, False), sys.stdout)
+        sys.exit(1)
+
+    home = dagster_home if dagster_home is not None else environment.get("DAGSTER_HOME") or None
+    header = []
+    if home:
+        home = os.path.abspath(os.path.expanduser(home))
+    else:
+        header.append("DAGSTER_HOME is not set: Dagster would use a temporary directory; "
+                      "$DAGSTER_HOME below stands for it")
+    resolved = resolve(document, environment, home, keep_env=keep_env)
+    header += resolved.notes
+    if only is not None and only not in resolved.data and only not in resolved.implied:
+        raise click.UsageError(f"--only: no section `{only}` (one of: {', '.join(resolved.data)})")
+    data, origins = select(resolved, only)
+    if not show_secrets:
+        data = redact(data)
+    if output_format == "json":
+        for line in header:
+            click.echo(f"note: {line}", err=True)
+        click.echo(to_json(data, origins if show_origin else None))
+        return
+    implied = {} if only is not None else (redact(resolved.implied) if not show_secrets else resolved.implied)
+    click.echo(to_yaml(data, origins if show_origin else None, header, implied, resolved.implied_origins, expand),
+               nl=False)
