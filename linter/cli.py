@@ -45,6 +45,7 @@ def cli() -> None:
 @click.option("--severity", "severity", multiple=True, metavar="RULE=LEVEL",
               help="Report RULE at LEVEL: error, warning or info (repeatable).")
 @click.option("--exit-zero", is_flag=True, default=False, help="Exit 0 even when errors are found.")
+@click.option("--strict", is_flag=True, default=False, help="Exit 1 on warnings too, not only on errors.")
 @click.option("--config", "config_file", default=None, metavar="FILE", type=click.Path(dir_okay=False),
               help="Read [tool.instance-lint] from FILE instead of the nearest pyproject.toml.")
 @click.option("--import-classes", is_flag=True, default=False,
@@ -61,6 +62,7 @@ def check(
     ignore: tuple[str, ...],
     severity: tuple[str, ...],
     exit_zero: bool,
+    strict: bool,
     config_file: str | None,
     import_classes: bool,
 ) -> None:
@@ -69,7 +71,8 @@ def check(
     PATHS may be files, directories (searched for dagster.yaml / dagster.yml) or `-` for stdin.
     Rules are configured in [tool.instance-lint] of the nearest pyproject.toml above each file
     (or --config FILE); the command line wins.
-    Exit status: 0 no errors, 1 errors found, 2 a file could not be read or the usage is wrong.
+    Exit status: 0 no errors, 1 errors found (with --strict: or warnings), 2 a file could not be read
+    or the usage is wrong.
     """
     from linter.api import lint_text
 
@@ -121,7 +124,8 @@ def check(
 
     if problems:
         sys.exit(EXIT_USAGE_OR_IO)
-    failing = any(f.severity is Severity.ERROR and f.path not in exit_zero_paths for f in findings)
+    failing_levels = (Severity.ERROR, Severity.WARNING) if strict else (Severity.ERROR,)
+    failing = any(f.severity in failing_levels and f.path not in exit_zero_paths for f in findings)
     sys.exit(EXIT_ERRORS if failing else EXIT_CLEAN)
 
 
@@ -183,6 +187,10 @@ def _read(target: str | ReadProblem, stdin_filename: str | None) -> SourceFile |
         return read_source("-", sys.stdin.buffer.read(), stdin_filename or "-")
     return read_source(target)
 
+
+from linter.schema_command import schema_command  # noqa: E402
+
+cli.add_command(schema_command)
 
 from linter.render_command import render  # noqa: E402
 

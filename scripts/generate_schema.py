@@ -184,6 +184,110 @@ TOP_LEVEL_DESCRIPTIONS = {
     "ops and assets in pools (`pools`).",
 }
 
+# The Dagster docs page on dagster.yaml, and its section for each top-level key (heading anchors).
+DOCS_URL = "https://docs.dagster.io/deployment/oss/oss-instance-configuration"
+DEFAULT_DOCS_SECTION = ("Configuration reference", "configuration-reference")
+DOCS_SECTIONS = {
+    "storage": ("Dagster storage", "dagster-storage"),
+    "run_storage": ("Dagster storage", "dagster-storage"),
+    "event_log_storage": ("Dagster storage", "dagster-storage"),
+    "schedule_storage": ("Dagster storage", "dagster-storage"),
+    "run_launcher": ("Run launcher", "run-launcher"),
+    "run_coordinator": ("Run coordinator", "run-coordinator"),
+    "run_queue": ("Run coordinator", "run-coordinator"),
+    "compute_logs": ("Compute log storage", "compute-log-storage"),
+    "local_artifact_storage": ("Local artifact storage", "local-artifact-storage"),
+    "telemetry": ("Telemetry", "telemetry"),
+    "code_servers": ("gRPC servers", "grpc-servers"),
+    "retention": ("Data retention", "data-retention"),
+    "sensors": ("Sensor evaluation", "sensor-evaluation"),
+    "schedules": ("Schedule evaluation", "schedule-evaluation"),
+}
+
+
+def env(name: str) -> dict[str, str]:
+    return {"env": name}
+
+
+# Editor completions (yaml-language-server `defaultSnippets`) for common setups, offered as the
+# value of a top-level key. tests/test_editor_schema.py lints each body inserted under its key.
+DEFAULT_SNIPPETS: dict[str, list[dict[str, Any]]] = {
+    "storage": [
+        {
+            "label": "Postgres from environment variables",
+            "description": "DagsterPostgresStorage for runs, event logs and schedules; credentials "
+            "from DAGSTER_PG_* environment variables (needs dagster-postgres).",
+            "body": {
+                "postgres": {
+                    "postgres_db": {
+                        "username": env("DAGSTER_PG_USERNAME"),
+                        "password": env("DAGSTER_PG_PASSWORD"),
+                        "hostname": env("DAGSTER_PG_HOST"),
+                        "db_name": env("DAGSTER_PG_DB"),
+                        "port": 5432,
+                    }
+                }
+            },
+        },
+        {
+            "label": "Postgres URL from an environment variable",
+            "description": "DagsterPostgresStorage with the connection URL in DAGSTER_PG_URL.",
+            "body": {"postgres": {"postgres_url": env("DAGSTER_PG_URL")}},
+        },
+    ],
+    "run_launcher": [
+        {
+            "label": "K8sRunLauncher",
+            "description": "Launch each run as a Kubernetes job (needs dagster-k8s).",
+            "body": {
+                "module": "dagster_k8s",
+                "class": "K8sRunLauncher",
+                "config": {
+                    "service_account_name": "dagster",
+                    "job_image": env("DAGSTER_JOB_IMAGE"),
+                    "job_namespace": env("DAGSTER_K8S_NAMESPACE"),
+                    "load_incluster_config": True,
+                    "image_pull_policy": "Always",
+                    "instance_config_map": "dagster-instance",
+                    "postgres_password_secret": "dagster-postgresql-secret",
+                    "dagster_home": "/opt/dagster/dagster_home",
+                },
+            },
+        }
+    ],
+    "run_coordinator": [
+        {
+            "label": "QueuedRunCoordinator with tag limits",
+            "description": "Queue runs: at most 25 at a time, and limits per run tag.",
+            "body": {
+                "module": "dagster",
+                "class": "QueuedRunCoordinator",
+                "config": {
+                    "max_concurrent_runs": 25,
+                    "tag_concurrency_limits": [
+                        {"key": "database", "value": "redshift", "limit": 4},
+                        {"key": "dagster/backfill", "limit": 10},
+                    ],
+                },
+            },
+        }
+    ],
+    "compute_logs": [
+        {
+            "label": "S3ComputeLogManager",
+            "description": "Upload run and step stdout/stderr to S3 (needs dagster-aws).",
+            "body": {
+                "module": "dagster_aws.s3.compute_log_manager",
+                "class": "S3ComputeLogManager",
+                "config": {
+                    "bucket": env("DAGSTER_S3_BUCKET"),
+                    "prefix": "dagster-compute-logs",
+                },
+            },
+        }
+    ],
+}
+
 ENV_VAR_DESCRIPTION = (
     "Name of an environment variable. Dagster reads its value when it loads the instance and "
     "fails if the variable is not set."
@@ -528,10 +632,11 @@ class SchemaBuilder:
         schema = self.type_schema(field.config_type, path)
         if null_means_empty and accepts_null_as_empty(field.config_type):
             schema = nullable(schema)
-        description = field.description or field.config_type.description
-        if description:
-            schema["title"] = name
-            schema["description"] = description
+        # Editors show title and description on hover: every field has both.
+        schema["title"] = name
+        schema["description"] = (
+            field.description or field.config_type.description or fallback_description(field)
+        )
         if field.default_provided:
             schema["default"] = json_value(field.default_value)
         return schema
@@ -650,6 +755,46 @@ class SchemaBuilder:
         return schema
 
 
+SCALAR_PHRASES = {"STRING": "a string", "INT": "an integer", "FLOAT": "a number", "BOOL": "a boolean"}
+SOURCE_PHRASES = {
+    "StringSourceType": "a string, or `{env: VAR}`",
+    "IntSourceType": "an integer, or `{env: VAR}`",
+    "BoolSourceType": "a boolean, or `{env: VAR}`",
+}
+
+
+def type_phrase(config_type: ConfigType) -> str:
+    """A short English name of a Dagster config type, for fields Dagster gives no description."""
+    kind = config_type.kind
+    if config_type.key in SOURCE_PHRASES:
+        return SOURCE_PHRASES[config_type.key]
+    if kind == ConfigTypeKind.SCALAR:
+        return SCALAR_PHRASES[config_type.scalar_kind.value]
+    if kind == ConfigTypeKind.ANY:
+        return "any value"
+    if kind == ConfigTypeKind.NONEABLE:
+        return type_phrase(config_type.inner_type) + ", or null"
+    if kind == ConfigTypeKind.ARRAY:
+        return "a list; each item is " + type_phrase(config_type.inner_type)
+    if kind == ConfigTypeKind.MAP:
+        return "a mapping; each value is " + type_phrase(config_type.inner_type)
+    if kind == ConfigTypeKind.ENUM:
+        return "one of " + ", ".join(f"`{v.config_value}`" for v in config_type.enum_values)
+    if kind == ConfigTypeKind.SCALAR_UNION:
+        scalar = type_phrase(config_type.scalar_type)
+        return f"{scalar}, or {type_phrase(config_type.non_scalar_type)}"
+    names = ", ".join(f"`{name}`" for name in config_type.fields)
+    if kind == ConfigTypeKind.SELECTOR:
+        return f"exactly one of {names}" if names else "a mapping"
+    return f"a mapping with the keys {names}" if names else "a mapping"
+
+
+def fallback_description(field: Field) -> str:
+    text = type_phrase(field.config_type)
+    text = text[0].upper() + text[1:] + "."
+    return text + (" Required." if field.is_required else " Optional.")
+
+
 def env_var_definition() -> dict[str, Any]:
     return {
         "title": "EnvVar",
@@ -729,6 +874,8 @@ def build_schema(slot_classes: Mapping[str, list[SlotClass]]) -> dict[str, Any]:
     root_type = resolve_to_config_type(dagster_instance_config_schema())
     if sorted(root_type.fields) != sorted(TOP_LEVEL_DESCRIPTIONS):
         raise GenerationError("the top-level keys changed; update TOP_LEVEL_DESCRIPTIONS")
+    if not set(DOCS_SECTIONS) | set(DEFAULT_SNIPPETS) <= set(TOP_LEVEL_DESCRIPTIONS):
+        raise GenerationError("DOCS_SECTIONS or DEFAULT_SNIPPETS names an unknown top-level key")
     classes = {entry.qualname: entry.cls for entries in slot_classes.values() for entry in entries}
     overrides = slot_overrides(root_type)
     roots = [(root_type, ())]
@@ -736,16 +883,22 @@ def build_schema(slot_classes: Mapping[str, list[SlotClass]]) -> dict[str, Any]:
     builder = SchemaBuilder(shared_type_keys(roots, overrides), overrides)
 
     for qualname, cls in sorted(classes.items()):
-        builder.definitions["config:" + qualname] = dict(
-            builder.type_schema(class_config_type(cls), ("#config:" + qualname,)),
-            title=f"{cls.__name__} config",
-        )
+        config_schema = builder.type_schema(class_config_type(cls), ("#config:" + qualname,))
+        config_schema.setdefault("description", f"Configuration of `{qualname}`.")
+        builder.definitions["config:" + qualname] = dict(config_schema, title=f"{cls.__name__} config")
     for slot in SLOT_BASES:
         builder.definitions["slot:" + slot] = slot_definition(builder, slot, slot_classes[slot])
 
     properties = builder.type_schema(root_type)["properties"]
     for name, description in TOP_LEVEL_DESCRIPTIONS.items():
-        properties[name].update(title=name, description=description)
+        section, anchor = DOCS_SECTIONS.get(name, DEFAULT_DOCS_SECTION)
+        properties[name].update(
+            title=name,
+            description=description,
+            markdownDescription=f"{description}\n\n[Dagster docs: {section}]({DOCS_URL}#{anchor})",
+        )
+    for name, snippets in DEFAULT_SNIPPETS.items():
+        properties[name]["defaultSnippets"] = snippets
     return {
         "$schema": "http://json-schema.org/draft-07/schema#",
         "$id": SCHEMA_ID,

@@ -13,18 +13,29 @@ from pre_commit.clientlib import load_manifest
 REPO = Path(__file__).resolve().parent.parent
 
 
+def hooks() -> dict[str, dict]:
+    return {hook["id"]: hook for hook in load_manifest(str(REPO / ".pre-commit-hooks.yaml"))}
+
+
 def test_manifest_is_valid_and_matches_dagster_yaml_only():
     import re
 
-    [hook] = load_manifest(str(REPO / ".pre-commit-hooks.yaml"))
-    assert hook["id"] == "instance-lint"
-    pattern = re.compile(hook["files"])
-    assert pattern.search("dagster.yaml") and pattern.search("deploy/prod/dagster.yml")
-    assert not pattern.search("my-dagster.yaml") and not pattern.search("workspace.yaml")
+    assert sorted(hooks()) == ["instance-lint", "instance-lint-strict", "instance-lint-system"]
+    for hook in hooks().values():
+        pattern = re.compile(hook["files"])
+        assert pattern.search("dagster.yaml") and pattern.search("deploy/prod/dagster.yml")
+        assert not pattern.search("my-dagster.yaml") and not pattern.search("workspace.yaml")
+        assert hook["types"] == ["yaml"] and hook["pass_filenames"]
+        assert hook["entry"].startswith("instance-lint check")
+    assert hooks()["instance-lint"]["language"] == "python"
+    assert hooks()["instance-lint-strict"]["language"] == "python"
+    assert hooks()["instance-lint-strict"]["entry"] == "instance-lint check --strict"
+    # pre-commit 4.4 reads `system` as its new name `unsupported`
+    assert hooks()["instance-lint-system"]["language"] in ("system", "unsupported")
 
 
 def test_hook_entry_passes_a_valid_file_and_fails_an_invalid_one(tmp_path):
-    [hook] = load_manifest(str(REPO / ".pre-commit-hooks.yaml"))
+    hook = hooks()["instance-lint"]
     command = shlex.split(hook["entry"])
     executable = shutil.which(command[0], path=str(Path(sys.executable).parent)) or shutil.which(command[0])
     assert executable, "the package's console script is installed"

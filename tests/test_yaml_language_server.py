@@ -1,0 +1,227 @@
+"""Red Hat's real yaml-language-server, given our schema, judges dagster.yaml as an editor would.
+
+`.ci/run` installs the server from npm into `.ci/node` (the README's test command). The test talks
+LSP over stdio: it associates schema/dagster-instance.schema.json with `dagster.yaml` through
+`yaml.schemas` (as VS Code's settings do), opens the fixtures in tests/editor_fixtures/ and checks
+diagnostics (a fixture line ending in `# diagnostic` must get one; no other line may), completion
+at the top level and hover on a key. Every wait is bounded and the server is always killed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import re
+import shutil
+import subprocess
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SERVER = REPO / ".ci" / "node" / "node_modules" / "yaml-language-server" / "bin" / "yaml-language-server"
+SCHEMA = REPO / "schema" / "dagster-instance.schema.json"
+FIXTURES = REPO / "tests" / "editor_fixtures"
+TIMEOUT = 30.0  # seconds for any one answer from the server
+
+if shutil.which("node") is None:
+    pytest.skip("Node.js is not installed: cannot run yaml-language-server", allow_module_level=True)
+
+
+class LanguageServer:
+    """A minimal LSP client: JSON-RPC with Content-Length framing over the server's stdio."""
+
+    def __init__(self, command: list[str]) -> None:
+        self.process = subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+        )
+        self.next_id = 0
+        self.settings: dict[str, Any] = {}  # answers to workspace/configuration, by section
+        self.responses: dict[int, queue.Queue] = {}
+        self.diagnostics: dict[str, list[dict[str, Any]]] = {}
+        self.diagnostics_seen = threading.Condition()
+        self.last_diagnostics = time.monotonic()
+        self.lock = threading.Lock()
+        threading.Thread(target=self._read_loop, daemon=True).start()
+
+    def _send(self, message: dict[str, Any]) -> None:
+        body = json.dumps({"jsonrpc": "2.0", **message}).encode()
+        with self.lock:
+            self.process.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+            self.process.stdin.flush()
+
+    def _read_loop(self) -> None:
+        stream = self.process.stdout
+        while True:
+            length = None
+            while True:
+                line = stream.readline()
+                if not line:
+                    return
+                if line in (b"\r\n", b"\n"):
+                    break
+                name, _, value = line.decode().partition(":")
+                if name.lower() == "content-length":
+                    length = int(value)
+            message = json.loads(stream.read(length))
+            if "id" in message and "method" in message:  # a request from the server
+                result = None
+                if message["method"] == "workspace/configuration":  # the server pulls its settings
+                    items = message["params"]["items"]
+                    result = [self.settings.get(item.get("section"), {}) for item in items]
+                self._send({"id": message["id"], "result": result})
+            elif "id" in message:
+                self.responses.setdefault(message["id"], queue.Queue()).put(message)
+            elif message.get("method") == "textDocument/publishDiagnostics":
+                with self.diagnostics_seen:
+                    self.diagnostics[message["params"]["uri"]] = message["params"]["diagnostics"]
+                    self.last_diagnostics = time.monotonic()
+                    self.diagnostics_seen.notify_all()
+
+    def request(self, method: str, params: dict[str, Any]) -> Any:
+        self.next_id += 1
+        answer = self.responses.setdefault(self.next_id, queue.Queue())
+        self._send({"id": self.next_id, "method": method, "params": params})
+        try:
+            message = answer.get(timeout=TIMEOUT)
+        except queue.Empty:
+            raise AssertionError(f"yaml-language-server did not answer {method} in {TIMEOUT}s") from None
+        assert "error" not in message, message
+        return message["result"]
+
+    def notify(self, method: str, params: dict[str, Any]) -> None:
+        self._send({"method": method, "params": params})
+
+    def wait_for_diagnostics(self, uris: list[str], quiet: float = 1.5) -> dict[str, list]:
+        """The latest diagnostics of each uri, once all have some and none came for `quiet` s."""
+        deadline = time.monotonic() + TIMEOUT
+        with self.diagnostics_seen:
+            while not (
+                all(uri in self.diagnostics for uri in uris)
+                and time.monotonic() - self.last_diagnostics >= quiet
+            ):
+                left = deadline - time.monotonic()
+                assert left > 0, f"no diagnostics for {set(uris) - set(self.diagnostics)} in {TIMEOUT}s"
+                self.diagnostics_seen.wait(timeout=min(left, quiet))
+            return {uri: self.diagnostics[uri] for uri in uris}
+
+    def close(self) -> None:
+        try:
+            if self.process.poll() is None:
+                self.request("shutdown", {})
+                self.notify("exit", {})
+                self.process.wait(timeout=5)
+        except Exception:  # noqa: BLE001 - the server is killed below anyway
+            pass
+        finally:
+            if self.process.poll() is None:
+                self.process.kill()
+                self.process.wait(timeout=5)
+
+
+def readme_globs() -> list[str]:
+    """The file patterns of the README's `yaml.schemas` snippet."""
+    blocks = re.findall(r"```json\n(.*?)```", (REPO / "README.md").read_text(), flags=re.S)
+    [settings] = [json.loads(block) for block in blocks if '"yaml.schemas"' in block]
+    [globs] = settings["yaml.schemas"].values()
+    return globs
+
+
+def readme_modeline() -> str:
+    """The README's modeline with a local path."""
+    [line] = re.findall(r"^# yaml-language-server: \$schema=\.\./.*$", (REPO / "README.md").read_text(), flags=re.M)
+    return line
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    if not SERVER.is_file():
+        pytest.fail(f"{SERVER} is missing: install it with the README's test command (npm install --prefix .ci/node …)")
+    workspace = tmp_path_factory.mktemp("workspace")
+    client = LanguageServer(["node", str(SERVER), "--stdio"])
+    try:
+        client.request("initialize", {
+            "processId": None,
+            "rootUri": workspace.as_uri(),
+            "capabilities": {"textDocument": {
+                "hover": {"contentFormat": ["markdown", "plaintext"]},
+                "completion": {"completionItem": {"snippetSupport": True}},
+                "publishDiagnostics": {},
+            }},
+        })  # fmt: skip
+        client.notify("initialized", {})
+        # The README's VS Code settings.json, with the schema's absolute location.
+        client.settings["yaml"] = {
+            "schemas": {SCHEMA.as_uri(): readme_globs()},
+            "validate": True, "hover": True, "completion": True, "schemaStore": {"enable": False},
+        }  # fmt: skip
+        client.notify("workspace/didChangeConfiguration", {"settings": dict(client.settings)})
+        client.workspace = workspace
+        yield client
+    finally:
+        client.close()
+
+
+def open_document(server: LanguageServer, name: str, text: str, filename: str = "dagster.yaml") -> str:
+    """Open `text` as <workspace>/<name>/<filename>; return its uri."""
+    uri = (server.workspace / name / filename).as_uri()
+    server.notify("textDocument/didOpen", {
+        "textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text},
+    })  # fmt: skip
+    return uri
+
+
+def marked_lines(text: str) -> list[int]:
+    return [number for number, line in enumerate(text.splitlines()) if line.endswith("# diagnostic")]
+
+
+def test_diagnostics_on_the_expected_lines_and_none_for_a_valid_file(server):
+    fixtures = {path.stem: path.read_text() for path in sorted(FIXTURES.glob("*.yaml"))}
+    assert {"valid", "unknown_key", "wrong_type", "wrong_class_config_field"} <= set(fixtures)
+    uris = {name: open_document(server, name, text) for name, text in fixtures.items()}
+    published = server.wait_for_diagnostics(list(uris.values()))
+    for name, text in fixtures.items():
+        found = published[uris[name]]
+        lines = sorted({d["range"]["start"]["line"] for d in found})
+        assert lines == marked_lines(text), (name, found)
+    assert published[uris["valid"]] == []
+    messages = {name: " ".join(d["message"] for d in published[uris[name]]) for name in fixtures}
+    assert "data_retention" in messages["unknown_key"]
+    assert "integer" in messages["wrong_type"].lower()
+    assert "max_concurent_runs" in messages["wrong_class_config_field"]
+
+
+def test_completion_at_the_top_level_offers_the_instance_keys(server):
+    uri = open_document(server, "completion", "telemetry:\n  enabled: false\n\n")
+    result = server.request("textDocument/completion", {
+        "textDocument": {"uri": uri}, "position": {"line": 2, "character": 0},
+    })  # fmt: skip
+    items = result["items"] if isinstance(result, dict) else result
+    labels = {item["label"] for item in items}
+    expected = set(json.loads(SCHEMA.read_text())["properties"]) - {"telemetry"}
+    assert expected <= labels, expected - labels
+
+
+def test_hover_on_a_key_shows_its_description(server):
+    uri = open_document(server, "hover", "run_launcher:\n  module: dagster_k8s\n  class: K8sRunLauncher\n")
+    result = server.request("textDocument/hover", {
+        "textDocument": {"uri": uri}, "position": {"line": 0, "character": 3},
+    })  # fmt: skip
+    contents = result["contents"]
+    text = contents["value"] if isinstance(contents, dict) else json.dumps(contents)
+    assert "starts the process, container or job that executes a run" in text
+    assert "https://docs.dagster.io/deployment/oss/oss-instance-configuration#run-launcher" in text
+
+
+def test_a_modeline_associates_the_schema_with_any_file_name(server):
+    folder = server.workspace / "modeline"
+    folder.mkdir()
+    modeline = readme_modeline().split("=", 1)[0] + "=" + os.path.relpath(SCHEMA, folder)
+    text = modeline + "\ntelemetry:\n  enabled: nope  # diagnostic\n"
+    uri = open_document(server, "modeline", text, filename="instance.yaml")
+    found = server.wait_for_diagnostics([uri])[uri]
+    assert sorted({d["range"]["start"]["line"] for d in found}) == marked_lines(text), found
