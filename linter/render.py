@@ -120,14 +120,15 @@ def _commented(value: Any, origins: dict | None, path: tuple) -> Any:
         for key, child in value.items():
             node[key] = _commented(child, origins, (*path, key))
             if origins is not None and not (isinstance(child, (dict, list)) and child):
-                node.yaml_add_eol_comment(origins.get((*path, key)) or _nearest(origins, (*path, key)), key)
+                node.yaml_add_eol_comment(origins.get((*path, key)) or _nearest(origins, (*path, key)), key, column=0)
         return node
     if isinstance(value, list):
         seq = CommentedSeq()
         for index, child in enumerate(value):
             seq.append(_commented(child, origins, (*path, index)))
             if origins is not None and not (isinstance(child, (dict, list)) and child):
-                seq.yaml_add_eol_comment(origins.get((*path, index)) or _nearest(origins, (*path, index)), index)
+                seq.yaml_add_eol_comment(origins.get((*path, index)) or _nearest(origins, (*path, index)), index,
+                                        column=0)  # column 0: one space after the value, every line alike
         return seq
     if isinstance(value, str) and (resolve_plain(value) != STR or value != value.strip() or value == ""):
         from ruamel.yaml.scalarstring import SingleQuotedScalarString

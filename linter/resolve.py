@@ -85,10 +85,14 @@ class _Resolver:
 
     def place(self, value: Any, out: Path_, src: Path_ | None, resolve_env: bool = True) -> Any:
         """A copy of `value`, recording origins for each leaf: the file (src path) or the default."""
-        if src is not None and resolve_env and src in self.refs and not self.keep_env:
+        if src is not None and resolve_env and src in self.refs:
             ref = self.refs[src]
-            self.origins[out] = f"env {ref.name} ({self.where(src)})"
-            return _env_value(self.environ.get(ref.name), ref.source_type)
+            if not self.keep_env:
+                self.origins[out] = f"env {ref.name} ({self.where(src)})"
+                return _env_value(self.environ.get(ref.name), ref.source_type)
+            if isinstance(value, dict) and set(value) == {"env"}:  # the `{env: NAME}` mapping, kept
+                self.origins[(*out, "env")] = f"env {ref.name} ({self.where(src)}, kept)"
+                return copy.deepcopy(value)
         if isinstance(value, dict) and value:
             return {k: self.place(v, (*out, k), None if src is None else (*src, k), resolve_env)
                     for k, v in value.items()}
@@ -359,7 +363,12 @@ def _fill(root: dict, schema: Any, value: Any, out: Path_, origins: dict) -> Any
     if len(value) == 1 and set(value) == {"env"} and "env" not in branch["properties"]:
         return value  # a kept `{env: NAME}`
     result = dict(value)
+    # A Selector (one key of several, `maxProperties: 1`): Dagster fills only the chosen field, and
+    # picks the only field when none is written; the other fields' defaults never apply.
+    selector = branch.get("maxProperties") == 1
     for key, prop in branch["properties"].items():
+        if selector and (result or len(branch["properties"]) != 1):
+            break
         if key not in result and isinstance(prop, dict) and "default" in prop:
             result[key] = copy.deepcopy(prop["default"])
             for leaf in _leaf_paths(result[key], (*out, key)):

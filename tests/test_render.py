@@ -28,10 +28,7 @@ from linter.resolve import resolve
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = sorted((REPO / "tests" / "fixtures" / "corpus").glob("*.yaml"))
 GOLDEN = REPO / "tests" / "golden" / "render"
-KNOWN_GAPS = {  # open: see the closing report of issue 4
-    "059_production_k8s_postgres_s3.yaml": "the test's settings view raises NotImplementedError here",
-    "125_helm_chart_celery_k8s_run_launcher.yaml": "CeleryK8sRunLauncher config differs from Dagster's processed config",
-}
+KNOWN_GAPS: dict[str, str] = {}  # fixture name -> why it is not compared yet (xfail)
 SLOTS = ("local_artifact_storage", "compute_logs", "scheduler", "run_coordinator", "run_launcher")
 
 
@@ -61,6 +58,9 @@ def _settings_view(settings: dict) -> dict:
 
     class Fake(SettingsMethods):
         is_ephemeral = False
+        # `_initialize_run_monitoring` asks the launcher whether it can resume runs when monitoring
+        # resumes them (059); that is a check on the launcher at instance construction, not a setting.
+        run_launcher = type("Launcher", (), {"supports_resume_run": True})()
 
         def get_settings(self, key: str) -> Any:
             return settings.get(key) if key in settings else {}
@@ -168,23 +168,20 @@ def _normalise_implied(slots: dict) -> dict:
     return out
 
 
-@pytest.mark.parametrize("fixture", CORPUS, ids=[fixture_id(p) for p in CORPUS])
-def test_render_matches_dagster_and_round_trips(fixture, tmp_path, monkeypatch):
-    if fixture.name in KNOWN_GAPS:
-        pytest.xfail(KNOWN_GAPS[fixture.name])
-    if not _accepted(fixture):
-        pytest.skip("Dagster refuses this fixture")
-    env = dict(load_markers(fixture).env)
+def _assert_matches_dagster(source: Path, env: dict[str, str], tmp_path: Path, monkeypatch) -> None:
+    """Render `source` under `env` (DAGSTER_HOME a temp dir): every slot and setting equals Dagster's
+    instance, and the rendered YAML loads back into the same instance. Skips what is not compared."""
     home = tmp_path / "home"  # InstanceRef.from_dir(DAGSTER_HOME): the file's directory is the home
     home.mkdir()
-    (home / "dagster.yaml").write_bytes(fixture.read_bytes())
+    (home / "dagster.yaml").write_bytes(source.read_bytes())
     HOME = str(home)
-    expected_slots, expected_settings = _instance(home, {**env, "DAGSTER_HOME": HOME}, monkeypatch)
-    if "instance_class" in yaml.safe_load(fixture.read_text()) or {}:
+    env = {**env, "DAGSTER_HOME": HOME}  # also what `env: DAGSTER_HOME` reads, on both sides
+    expected_slots, expected_settings = _instance(home, env, monkeypatch)
+    if "instance_class" in (yaml.safe_load(source.read_text()) or {}):
         pytest.skip("custom instance class")
 
-    document = parse_document(fixture.read_bytes(), fixture.name)
-    resolved = resolve(document, {**env, "DAGSTER_HOME": HOME}, HOME)
+    document = parse_document(source.read_bytes(), source.name)
+    resolved = resolve(document, env, HOME)
     if "run_storage" in resolved.data or "event_log_storage" in resolved.data:
         pytest.skip("legacy per-kind storages: not compared yet")
     rendered = _normalise_implied(_rendered_slots(resolved.data, resolved.implied))
@@ -193,17 +190,73 @@ def test_render_matches_dagster_and_round_trips(fixture, tmp_path, monkeypatch):
     assert _settings_view(settings) == expected_settings
 
     # Round trip: the rendered YAML loads into the same instance.
-    result = CliRunner().invoke(cli, ["render", str(fixture), "--show-secrets", "--dagster-home", HOME,
+    result = CliRunner().invoke(cli, ["render", str(source), "--show-secrets", "--dagster-home", HOME,
                                       *[f"--env={k}={v}" for k, v in env.items()]])
     if result.exit_code == 1 and "[duplicate-key]" in result.output:
         return  # the linter refuses to render what Dagster reads with a silently dropped key
     assert result.exit_code == 0, result.output
     (home / "dagster.yaml").write_text(result.output)
-    slots, settings_view = _instance(home, {**env, "DAGSTER_HOME": HOME}, monkeypatch)
+    slots, settings_view = _instance(home, env, monkeypatch)
     implied = ("run_storage", "event_log_storage", "schedule_storage")  # never loaded by Dagster
     assert {k: v for k, v in _normalise_implied(slots).items() if k not in implied} == {
         k: v for k, v in _normalise_implied(expected_slots).items() if k not in implied}
     assert settings_view == expected_settings
+
+
+@pytest.mark.parametrize("fixture", CORPUS, ids=[fixture_id(p) for p in CORPUS])
+def test_render_matches_dagster_and_round_trips(fixture, tmp_path, monkeypatch):
+    if fixture.name in KNOWN_GAPS:
+        pytest.xfail(KNOWN_GAPS[fixture.name])
+    if not _accepted(fixture):
+        pytest.skip("Dagster refuses this fixture")
+    _assert_matches_dagster(fixture, dict(load_markers(fixture).env), tmp_path, monkeypatch)
+
+
+# The samples issue 4's "done when" names, as the corpus holds them (one fixture per docs variant).
+# Variants Dagster itself refuses (005/007: `{ VAR }` placeholders; 023: `env:` in tag limits) are
+# refused by render too: test_render_refuses_the_docs_variants_dagster_refuses.
+DOCS_SAMPLES = {
+    "postgres": ["004_docs_storage_postgres_block", "006_docs_storage_postgres_env",
+                 "008_docs_storage_postgres_url_env"],
+    "k8s_run_launcher": ["016_docs_run_launcher_k8s_block", "017_docs_run_launcher_k8s_values",
+                         "018_docs_run_launcher_k8s_env"],
+    "queued_run_coordinator": ["020_docs_run_coordinator_queued_block", "021_docs_run_coordinator_queued_defaults",
+                               "022_docs_run_coordinator_queued_limits", "024_docs_run_coordinator_queued_threads"],
+    "s3": ["035_docs_compute_logs_s3_block", "036_docs_compute_logs_s3_values", "037_docs_compute_logs_s3_env"],
+}
+DOCS_REFUSED = ["005_docs_storage_postgres_placeholders", "007_docs_storage_postgres_url_placeholder",
+                "023_docs_run_coordinator_queued_env"]
+
+
+def _corpus(stem: str) -> Path:
+    return REPO / "tests" / "fixtures" / "corpus" / f"{stem}.yaml"
+
+
+def test_render_of_the_bundled_example_matches_dagster(tmp_path, monkeypatch):
+    from linter.environment import parse_dotenv
+
+    env_file = REPO / "examples" / "production.env"
+    env = parse_dotenv(env_file.read_text(), str(env_file))
+    source = REPO / "examples" / "dagster.yaml"
+    assert judge(source, env).accepted
+    _assert_matches_dagster(source, env, tmp_path, monkeypatch)
+
+
+@pytest.mark.parametrize("stem", [s for stems in DOCS_SAMPLES.values() for s in stems])
+def test_render_of_the_docs_samples_matches_dagster(stem, tmp_path, monkeypatch):
+    fixture = _corpus(stem)
+    assert _accepted(fixture), "a docs sample this test names must be one Dagster accepts"
+    _assert_matches_dagster(fixture, dict(load_markers(fixture).env), tmp_path, monkeypatch)
+
+
+@pytest.mark.parametrize("stem", DOCS_REFUSED)
+def test_render_refuses_the_docs_variants_dagster_refuses(stem):
+    fixture = _corpus(stem)
+    assert not _accepted(fixture)
+    result = CliRunner().invoke(cli, ["render", str(fixture), "--dagster-home", "/tmp/nowhere",
+                                      *[f"--env={k}={v}" for k, v in load_markers(fixture).env.items()]])
+    assert result.exit_code == 1
+    assert "error" in result.output
 
 
 def test_defaults_file_is_current():
