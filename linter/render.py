@@ -98,13 +98,16 @@ def to_yaml(data: dict, origins: dict | None, header: list[str], implied: dict |
     tree = _commented(data, origins, ())
     if implied and expand:
         for key, value in implied.items():
-            tree[key] = _commented(value, implied_origins, (key,))
+            tree[key] = _commented(value, implied_origins if origins is not None else None, (key,))
             if origins is not None:
                 tree.yaml_set_comment_before_after_key(key, before="expanded view: not a loadable key beside `storage`")
     stream = io.StringIO()
     yaml.dump(tree, stream)
     text = stream.getvalue()
     lines = [f"# {line}" for line in header]
+    if implied and expand:
+        lines.append(f"# --expand: {', '.join(implied)} (what `storage` implies) are shown in full below; "
+                     "a view, not a loadable dagster.yaml (Dagster rejects them beside `storage`)")
     if implied and not expand and origins is not None:
         lines.append("# `storage` implies (not keys of their own; --expand shows them in full):")
         for key, value in implied.items():

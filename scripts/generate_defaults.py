@@ -139,6 +139,9 @@ def _settings(schema: dict) -> dict:
                 marker = object()
                 if call(accessor, {section: {key: marker}}) is marker:
                     default = call(accessor, {})
+                    # A key whose default is None (no default) is left out: Dagster reads the absent key
+                    # as None, while an explicit `key: null` is a different file (some accessors use
+                    # `.get(key, fallback)`, and the schema rejects null for several keys).
                     if default is not sentinel and default is not None:
                         found[key] = default
                     break

@@ -266,3 +266,45 @@ def test_defaults_file_is_current():
     done = subprocess.run([sys.executable, str(REPO / "scripts" / "generate_defaults.py"), "--check"],
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def _render(*args: str) -> tuple[int, str]:
+    env = {"DAGSTER_PG_USERNAME": "u", "DAGSTER_PG_PASSWORD": "p", "DAGSTER_PG_HOST": "h", "DAGSTER_PG_DB": "d",
+           "DAGSTER_PG_PORT": "5432", "DAGSTER_HOME": None}
+    result = CliRunner().invoke(cli, ["render", *args], env=env)
+    return result.exit_code, result.stdout
+
+
+def test_implied_storages_are_comments_under_show_origin_and_full_only_with_expand(tmp_path):
+    """Issue 4: the run/event-log/schedule storages `storage` implies are not keys in the loadable
+    YAML; they are listed as comments under --show-origin and shown in full with --expand."""
+    source = str(_corpus("006_docs_storage_postgres_env"))
+    code, plain = _render(source, "--dagster-home", str(tmp_path))
+    assert code == 0 and "run_storage" not in plain and "PostgresRunStorage" not in plain
+    code, origin = _render(source, "--dagster-home", str(tmp_path), "--show-origin")
+    assert code == 0 and "#   run_storage: dagster_postgres.PostgresRunStorage" in origin
+    assert "run_storage" not in yaml.safe_load(origin)
+    code, expanded = _render(source, "--dagster-home", str(tmp_path), "--expand")
+    data = yaml.safe_load(expanded)
+    assert code == 0 and expanded.startswith("# --expand:")
+    assert {data[k]["class"] for k in ("run_storage", "event_log_storage", "schedule_storage")} == {
+        "PostgresRunStorage", "PostgresEventLogStorage", "PostgresScheduleStorage"}
+    assert data["run_storage"]["config"] == data["storage"]["postgres"]
+    assert "# implied by" not in expanded  # origins only with --show-origin
+
+
+def test_only_prints_one_section_and_nothing_is_written(tmp_path):
+    home = tmp_path / "home"  # does not exist: render must not create it, nor anything in it
+    source = str(_corpus("021_docs_run_coordinator_queued_defaults"))
+    code, out = _render(source, "--dagster-home", str(home), "--only", "run_coordinator")
+    assert code == 0 and list(yaml.safe_load(out)) == ["run_coordinator"]
+    code, out = _render(source, "--dagster-home", str(home), "--format", "json", "--only", "retention")
+    assert code == 0 and list(json.loads(out)) == ["retention"]
+    assert not home.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_without_dagster_home_paths_are_shown_relative_to_it():
+    code, out = _render(str(_corpus("021_docs_run_coordinator_queued_defaults")))
+    assert code == 0
+    assert out.startswith("# DAGSTER_HOME is not set: Dagster would use a temporary directory")
+    assert yaml.safe_load(out)["local_artifact_storage"]["config"]["base_dir"] == "$DAGSTER_HOME"
