@@ -115,7 +115,17 @@ def json_reporter(report: Report, out: TextIO) -> None:
 
 REPORTERS: dict[str, Reporter] = {"text": text_reporter, "json": json_reporter}
 
-# The CI formats (github, sarif, junit, gitlab) live in their own module.
-from linter.reporters_ci import CI_REPORTERS  # noqa: E402
+# The CI formats live in their own module, imported only when one is asked for (start-up time).
+CI_FORMATS = ("github", "sarif", "junit", "gitlab")
 
-REPORTERS.update(CI_REPORTERS)
+
+def _ci_reporter(name: str) -> Reporter:
+    def report(report: Report, out: TextIO) -> None:
+        from linter.reporters_ci import CI_REPORTERS
+
+        CI_REPORTERS[name](report, out)
+
+    return report
+
+
+REPORTERS.update({name: _ci_reporter(name) for name in CI_FORMATS})

@@ -344,3 +344,15 @@ def test_unwritable_output_is_a_usage_error(target: str, repo: Path):
     assert result.exit_code == 2
     assert result.stdout == ""
     assert "--output" in result.stderr
+
+
+def test_ci_formats_are_registered_lazily_and_completely():
+    import subprocess
+    import sys
+
+    from linter.reporters import CI_FORMATS
+    from linter.reporters_ci import CI_REPORTERS
+
+    assert set(CI_FORMATS) == set(CI_REPORTERS)
+    probe = "import sys, linter.cli; print('linter.reporters_ci' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip() == "False"
