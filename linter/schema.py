@@ -41,10 +41,21 @@ def _validator():
 
 
 def validate(data: Any, source_text: SourceText = lambda _path: None) -> list[Violation]:
+    if _surely_valid(data):  # the common case, answered without importing jsonschema
+        return []
     violations: list[Violation] = []
     for error in _validator().iter_errors(data):
         violations.extend(_translate(error, data, source_text))
     return _retention_findings_as_invalid_retention(_drop_missing_keys_explained_by_typos(violations))
+
+
+def _surely_valid(data: Any) -> bool:
+    from linter.schema_fast import Unsure, is_valid
+
+    try:
+        return is_valid(data, load_schema())
+    except Unsure:
+        return False
 
 
 def _retention_findings_as_invalid_retention(violations: list[Violation]) -> list[Violation]:

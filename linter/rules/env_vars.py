@@ -203,6 +203,13 @@ _VALIDATORS: dict[int, tuple[Any, Any]] = {}
 
 def _satisfies(schema: Any, value: Any) -> bool:
     """A class block's `if` (its `module`/`class` pair), evaluated as JSON Schema does."""
+    from linter.schema_fast import Unsure, is_valid
+
+    try:  # the quick answer, without importing jsonschema (see linter/schema_fast.py)
+        if isinstance(schema, dict):
+            return is_valid(value, schema, strict_integer=False)
+    except Unsure:
+        pass
     from jsonschema import Draft7Validator
 
     try:
