@@ -11,7 +11,7 @@ import click
 
 from linter import __version__
 from linter.environment import EnvironmentSettingError, build_environment
-from linter.files import ReadProblem, SourceFile, default_targets, expand_targets, read_source
+from linter.files import ReadProblem, SourceFile, default_targets, expand_targets, read_source, read_stdin
 from linter.findings import Finding, Severity
 from linter.reporters import REPORTERS, Report
 from linter.rulebook import RULES, rule_doc
@@ -27,7 +27,7 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path())
+@click.argument("paths", nargs=-1, type=click.Path(readable=False))  # unreadable: reported, others checked
 @click.option("--format", "output_format", type=click.Choice(["auto", *sorted(REPORTERS)]), default="auto",
               show_default=True, help="Output format (auto: github when GITHUB_ACTIONS=true, else text).")
 @click.option("--output", "output_file", default=None, metavar="FILE", type=click.Path(dir_okay=False),
@@ -184,7 +184,7 @@ def _read(target: str | ReadProblem, stdin_filename: str | None) -> SourceFile |
     if isinstance(target, ReadProblem):
         return target
     if target == "-":
-        return read_source("-", sys.stdin.buffer.read(), stdin_filename or "-")
+        return read_source("-", read_stdin(sys.stdin.buffer), stdin_filename or "-")
     return read_source(target)
 
 

@@ -276,6 +276,9 @@ class _Lines:
         self.starts = [0] + [match.end() for match in re.finditer("\n", text)]
 
     def position(self, index: int) -> tuple[int, int]:
+        if index >= len(self.text) and self.text.endswith("\n"):  # the end of the file (an unclosed quote,
+            line = len(self.starts) - 1  # a missing value) is the end of its last line, not a line after it
+            return line, len(self.text) - self.starts[line - 1]
         line = bisect_right(self.starts, index)
         return line, index - self.starts[line - 1] + 1
 

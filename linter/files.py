@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 CONFIG_NAMES = ("dagster.yaml", "dagster.yml")
 _SKIPPED_DIRS = {"node_modules", "__pycache__", "site-packages"}
+
+# A real dagster.yaml is a few kilobytes; 20,000 lines of tag concurrency limits are about 0.4 MB.
+# Reading a file costs about 4 s and 100 MB of memory per MB (Dagster's own pure-Python loader is
+# slower still), so anything bigger than this is refused before it is read: not a hang, and a clear
+# message instead of minutes of work on something that is not an instance config.
+MAX_FILE_BYTES = 2_000_000
+_TOO_LARGE = "too large to be a dagster.yaml"
 
 
 @dataclass(frozen=True)
@@ -53,10 +61,14 @@ def _find_configs(directory: str) -> Iterator[str]:
 def read_source(path: str, stdin_bytes: bytes | None = None, display_path: str | None = None) -> SourceFile | ReadProblem:
     shown = display_path or path
     if stdin_bytes is not None:
+        if len(stdin_bytes) > MAX_FILE_BYTES:
+            return ReadProblem(shown, f"input {_TOO_LARGE} (over the limit of {_megabytes(MAX_FILE_BYTES)})")
         raw = stdin_bytes
     else:
         try:
-            raw = Path(path).read_bytes()
+            raw = _read_file(path)
+        except _Refused as refusal:
+            return ReadProblem(shown, str(refusal))
         except FileNotFoundError:
             return ReadProblem(shown, "no such file")
         except IsADirectoryError:
@@ -66,6 +78,45 @@ def read_source(path: str, stdin_bytes: bytes | None = None, display_path: str |
         except OSError as error:
             return ReadProblem(shown, f"cannot read the file: {error.strerror or error}")
     return _decode(raw, shown)
+
+
+def read_stdin(stream) -> bytes:  # noqa: ANN001 - a binary stream
+    """Standard input, but never more than one byte past the size limit (`read_source` refuses it)."""
+    return stream.read(MAX_FILE_BYTES + 1)
+
+
+class _Refused(Exception):
+    pass
+
+
+_KINDS = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+
+
+def _read_file(path: str) -> bytes:
+    """The file's bytes: only a regular file (opening a named pipe would wait for a writer, a device
+    may never end), and only up to the size limit, checked before reading and while reading."""
+    info = os.stat(path)
+    if stat.S_ISDIR(info.st_mode):
+        raise IsADirectoryError(path)
+    if not stat.S_ISREG(info.st_mode):
+        kind = next((name for test, name in _KINDS if test(info.st_mode)), "a special file")
+        raise _Refused(f"not a regular file ({kind}); to check piped input, give `-` and pipe it to stdin")
+    if info.st_size > MAX_FILE_BYTES:
+        raise _Refused(_too_large(info.st_size))
+    with open(path, "rb") as file:
+        raw = file.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:  # it grew since it was looked at
+            raise _Refused(_too_large(os.fstat(file.fileno()).st_size))
+    return raw
+
+
+def _too_large(size: int) -> str:
+    return f"file {_TOO_LARGE} ({size / 1_000_000:.1f} MB; the limit is {_megabytes(MAX_FILE_BYTES)})"
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:g} MB"
 
 
 def _decode(raw: bytes, shown: str) -> SourceFile | ReadProblem:

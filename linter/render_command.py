@@ -8,14 +8,14 @@ import sys
 import click
 
 from linter.environment import EnvironmentSettingError, build_environment
-from linter.files import ReadProblem, default_targets, read_source
+from linter.files import ReadProblem, default_targets, read_source, read_stdin
 from linter.findings import Severity
 
 SECTION_HELP = "Print only this top-level section (e.g. run_launcher, storage, retention)."
 
 
 @click.command()
-@click.argument("path", required=False, type=click.Path())
+@click.argument("path", required=False, type=click.Path(readable=False))
 @click.option("--format", "output_format", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True,
               help="yaml: a loadable dagster.yaml; json: the same data as one JSON object.")
 @click.option("--env-file", "env_files", multiple=True, metavar="FILE",
@@ -51,7 +51,7 @@ def render(path: str | None, output_format: str, env_files: tuple[str, ...], env
     except EnvironmentSettingError as error:
         raise click.UsageError(str(error)) from None
     target = path or default_targets(dict(os.environ))[0]
-    source = read_source("-", sys.stdin.buffer.read(), "-") if target == "-" else read_source(target)
+    source = read_source("-", read_stdin(sys.stdin.buffer), "-") if target == "-" else read_source(target)
     if isinstance(source, ReadProblem):
         click.echo(f"{source.display_path}: error: {source.message}", err=True)
         sys.exit(2)

@@ -593,12 +593,12 @@ def test_duplicate_keys_never_crash() -> None:
         ("a:\n  b: 1\n c: 2\n", 3, 2, "expected the end of the indented block, but found the start of a new "
                                      "mapping"),
         ("a: [1, 2\nb: 3\n", 2, 2, "expected `,` or `]`"),
-        ('a: "abc\n', 2, 1, "found unexpected end of stream"),
+        ('a: "abc\n', 1, 8, "found unexpected end of stream"),  # the end of the file: the end of its last line
         ("a: b: c\n", 1, 5, "mapping values are not allowed here"),
         ("a:\n\tb: 1\n", 2, 1, "found a tab that cannot start any token"),
         ("a:\t1\n", 1, 3, "found a tab that cannot start any token"),
         ("a: 1\n\t\n", 2, 1, "found a tab that cannot start any token"),  # even on a blank line
-        ("a: 1\nfoo\n", 3, 1, "could not find expected `:` (while scanning a simple key started at line 2)"),
+        ("a: 1\nfoo\n", 2, 4, "could not find expected `:` (while scanning a simple key started at line 2)"),
         ('a: "\\q"\n', 1, 6, "found unknown escape `q`"),
         ("a: *nope\n", 1, 4, "the alias `*nope` refers to no anchor `&nope` defined before it"),
         ("a: &x 1\nb: &x 2\n", 2, 4, "the anchor `&x` is defined a second time (first at line 1)"),
