@@ -187,3 +187,10 @@ def test_end_of_file_errors_point_at_the_last_line(text: str, line: int, column:
     [finding] = lint_text(text, "dagster.yaml")
     assert (finding.rule, finding.span.line, finding.span.column) == ("yaml-syntax", line, column)
     _assert_inside([finding], text)
+
+
+def test_a_null_postgres_storage_is_an_error() -> None:
+    """Dagster's schema accepts `storage: {postgres: null}`, then DagsterPostgresStorage fails on the
+    `None` config (found by the Dagster property above, from a mutant of fixture 100)."""
+    findings = lint_text("storage:\n  postgres:\n", "dagster.yaml")
+    assert [(f.rule, f.severity, f.span.line) for f in findings] == [("missing-key", Severity.ERROR, 2)]

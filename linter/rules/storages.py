@@ -92,6 +92,9 @@ def postgres_connection(context: RuleContext) -> Iterator[Violation]:
 
     Why it matters: `pg_url_from_config` refuses both, neither, and an empty URL, so Dagster fails to start.
     """
+    storage = context.data.get("storage") if isinstance(context.data, dict) else None
+    if isinstance(storage, dict) and "postgres" in storage and storage["postgres"] is None:  # the schema allows it
+        yield Violation("missing-key", ("storage", "postgres"), "Postgres storage needs `postgres_url` or `postgres_db`")
     for owner, config in _configs(context, POSTGRES):
         url = source_value(context.environ, config.get("postgres_url"))
         if not _is_source_string(url, "postgres_url" in config) or config.get("postgres_db", {}) is None:
