@@ -29,6 +29,9 @@ SUPPRESSION = re.compile(
     r"[ \t]*=[ \t]*(?P<rules>[\w-]+(?:[ \t]*,[ \t]*[\w-]+)*)"
 )
 
+# The same pattern over the whole text, `^` at every line start: it matches wherever a line matches.
+_ANY_SUPPRESSION = re.compile(SUPPRESSION.pattern, re.MULTILINE)
+
 
 @dataclass(frozen=True)
 class Suppression:
@@ -43,8 +46,8 @@ class Suppression:
 
 
 def find_suppressions(document: Document) -> list[Suppression]:
-    if "instance-lint" not in document.text:  # the common case: skip walking the document
-        return []
+    if "instance-lint" not in document.text or not _ANY_SUPPRESSION.search(document.text):
+        return []  # the common case (even with `instance-lint` in a comment): skip walking the document
     scalars = _scalar_spans(document)
     unread = not isinstance(document.data, dict)  # no spans to go by: fall back to quotes on the line
     key_extents = _key_extents(document)
