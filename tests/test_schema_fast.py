@@ -56,3 +56,14 @@ def test_draft7_integer_when_not_strict() -> None:
     assert is_valid(1.0, {"type": "integer"}, strict_integer=False)
     assert not is_valid(1.0, {"type": "integer"})
     assert not is_valid(True, {"type": "integer"}, strict_integer=False)
+
+
+def test_non_printable_is_pyyamls_class() -> None:
+    """linter/yaml11.NON_PRINTABLE is written as the complement of PyYAML's reader class (quicker to compile)."""
+    import re
+
+    from linter.yaml11 import NON_PRINTABLE
+
+    pyyaml = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+    text = "".join(map(chr, range(0x110000)))
+    assert [m.start() for m in NON_PRINTABLE.finditer(text)] == [m.start() for m in pyyaml.finditer(text)]
