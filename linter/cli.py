@@ -137,12 +137,13 @@ class _SettingsFinder:
         self.command_line = command_line
         self.fixed = None if config_file is None else (config_file, load_config(Path(config_file)))
         self.cache: dict[Path | None, Settings] = {}
+        self.tables: dict[Path, bool] = {}  # pyproject.toml -> has [tool.instance-lint]: each read once
 
     def __call__(self, checked_file: str) -> Settings:
         if self.fixed is not None:
             shown, layer = self.fixed
             return combine(layer, self.command_line, source=shown)
-        config = find_config(Path(checked_file))
+        config = find_config(Path(checked_file), self.tables)
         if config not in self.cache:
             if config is None:
                 self.cache[config] = combine(self.command_line)

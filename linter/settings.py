@@ -20,10 +20,15 @@ from typing import Any
 from linter.findings import Severity
 from linter.rulebook import RULES
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - declared as `tomli; python_version < "3.11"` in pyproject.toml
-    import tomli as tomllib
+
+
+def _tomllib():  # imported only when a TOML file is read: most runs have none to read
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - declared as `tomli; python_version < "3.11"` in pyproject.toml
+        import tomli as tomllib
+    return tomllib
+
 
 TABLE = ("tool", "instance-lint")
 KEYS = ("select", "ignore", "severity", "exit-zero")
@@ -125,18 +130,26 @@ def _split(value: str, option: str) -> list[str]:
 # Config files.
 
 
-def find_config(checked_file: Path) -> Path | None:
+def find_config(checked_file: Path, tables: dict[Path, bool] | None = None) -> Path | None:
     """The nearest pyproject.toml above the checked file that has a `[tool.instance-lint]` table
-    (as ruff does for `[tool.ruff]`: a pyproject.toml without the table is passed over)."""
+    (as ruff does for `[tool.ruff]`: a pyproject.toml without the table is passed over).
+    `tables`: what earlier calls of one run found for each pyproject.toml, so each is read once."""
     directory = checked_file.resolve().parent
+    tables = {} if tables is None else tables
     for candidate_dir in (directory, *directory.parents):
         candidate = candidate_dir / "pyproject.toml"
-        if candidate.is_file() and _has_table(candidate):
-            return candidate
+        if candidate in tables:
+            if tables[candidate]:
+                return candidate
+        elif candidate.is_file():
+            tables[candidate] = _has_table(candidate)
+            if tables[candidate]:
+                return candidate
     return None
 
 
 def _has_table(path: Path) -> bool:
+    tomllib = _tomllib()
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
@@ -154,6 +167,7 @@ def load_config(path: Path, shown: str | None = None) -> Layer:
     except (OSError, UnicodeDecodeError) as error:
         reason = error.strerror if isinstance(error, OSError) and error.strerror else "not UTF-8 text"
         raise SettingsError(f"{shown}: cannot read the config file: {reason}") from None
+    tomllib = _tomllib()
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
