@@ -33,7 +33,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 CATALOG_FILENAME = "class-catalog.json"
@@ -76,6 +75,11 @@ class Catalog:
 
 def data_path(filename: str) -> Path:
     """The bundled file: inside the installed wheel (linter/schema/) or the source checkout (schema/)."""
+    beside = Path(__file__).parent / "schema" / filename  # an installed wheel, without importing
+    if beside.is_file():  # importlib.resources (tempfile, shutil...: ~5 ms at every start)
+        return beside
+    from importlib import resources
+
     packaged = resources.files("linter").joinpath("schema", filename)
     if packaged.is_file():
         return Path(str(packaged))
