@@ -199,4 +199,12 @@ cli.add_command(render)
 
 
 def main() -> None:
+    # A lint run builds many small, long-lived objects (the positioned document) and frees them all at
+    # exit. With the default thresholds the cyclic GC runs every 700 allocations and its full passes
+    # grow with the heap: ~8% of a 20,000-line check, and more than linear. Modules loaded so far
+    # are frozen out of the collector's reach; collections are rarer, not disabled.
+    import gc
+
+    gc.freeze()
+    gc.set_threshold(20_000, 50, 100)
     cli(prog_name="instance-lint")
