@@ -78,7 +78,10 @@ def data_path(filename: str) -> Path:
     beside = Path(__file__).parent / "schema" / filename  # an installed wheel, without importing
     if beside.is_file():  # importlib.resources (tempfile, shutil...: ~5 ms at every start)
         return beside
-    from importlib import resources
+    checkout = Path(__file__).resolve().parent.parent / "schema" / filename
+    if checkout.is_file():
+        return checkout
+    from importlib import resources  # a package in a zip file
 
     packaged = resources.files("linter").joinpath("schema", filename)
     if packaged.is_file():
