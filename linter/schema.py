@@ -9,7 +9,7 @@ type of the value (Dagster's ScalarUnion takes the non-scalar branch for mapping
 
 from __future__ import annotations
 
-import difflib
+from linter.words import close_matches
 import json
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
@@ -264,7 +264,7 @@ def _wrong_value(error, path: KeyPath, source_text: SourceText) -> Violation:
     allowed = error.validator_value if error.validator == "enum" else [error.validator_value]
     suggestion = None
     if isinstance(error.instance, str):
-        close = difflib.get_close_matches(error.instance, [a for a in allowed if isinstance(a, str)], n=1)
+        close = close_matches(error.instance, [a for a in allowed if isinstance(a, str)], n=1)
         suggestion = close[0] if close else None
     message = (
         f"{_subject(path)} must be one of {quoted_list(allowed)}, "
@@ -284,7 +284,7 @@ def _unknown_keys(error, path: KeyPath, root: Any) -> Iterator[Violation]:
     for key in error.instance:
         if key in known:
             continue
-        close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6) if isinstance(key, str) else []
+        close = close_matches(str(key), known, n=1, cutoff=0.6) if isinstance(key, str) else []
         message = f"unknown key {quote_key(key)} {where}"
         if close:
             message += f"; did you mean `{close[0]}`?"

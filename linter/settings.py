@@ -9,7 +9,7 @@ the command line wins over the file's.
 
 from __future__ import annotations
 
-import difflib
+from linter.words import close_matches
 import re
 import sys
 from collections.abc import Iterable, Mapping
@@ -88,7 +88,7 @@ def check_rule(name: str, where: str) -> str:
 
 
 def did_you_mean(name: str) -> str:
-    close = difflib.get_close_matches(name, list(RULES), n=1, cutoff=0.6)
+    close = close_matches(name, list(RULES), n=1, cutoff=0.6)
     return f"; did you mean `{close[0]}`?" if close else " (`instance-lint rules` lists them)"
 
 
@@ -204,7 +204,7 @@ def _table_layer(table: Any, where: _Locator) -> Layer:
         raise SettingsError(f"{where.at('')}: `[tool.instance-lint]` must be a table")
     for key in table:
         if key not in KEYS:
-            close = difflib.get_close_matches(key, KEYS, n=1)
+            close = close_matches(key, KEYS, n=1)
             hint = f"; did you mean `{close[0]}`?" if close else f" (known keys: {', '.join(KEYS)})"
             raise SettingsError(f"{where.at(key)}: unknown key `{key}` in [tool.instance-lint]{hint}")
     select = _rule_list(table, "select", where) if "select" in table else None

@@ -13,7 +13,7 @@ like ruff's unused-noqa; so does a rule name that does not exist.
 
 from __future__ import annotations
 
-import difflib
+from linter.words import close_matches
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -99,7 +99,7 @@ def _unused(document: Document, suppressions: list[Suppression], used: set[tuple
     for index, suppression in enumerate(suppressions):
         for rule in suppression.rules:
             if rule not in RULES:
-                close = difflib.get_close_matches(rule, list(RULES), n=1, cutoff=0.6)
+                close = close_matches(rule, list(RULES), n=1, cutoff=0.6)
                 message = f"`{rule}` in this `{suppression.kind}` comment is not a rule, so it suppresses nothing"
                 if close:
                     message += f"; did you mean `{close[0]}`?"

@@ -17,7 +17,7 @@ the document (`class_blocks`) and how a pair resolves to a catalog entry (`resol
 
 from __future__ import annotations
 
-import difflib
+from linter.words import close_matches
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -155,7 +155,7 @@ def top_package(module: str) -> str:
 
 
 def closest(word: str, candidates: list[str] | set[str] | tuple[str, ...]) -> str | None:
-    matches = difflib.get_close_matches(word, sorted(set(candidates)), n=1)
+    matches = close_matches(word, sorted(set(candidates)), n=1)
     return matches[0] if matches else None
 
 

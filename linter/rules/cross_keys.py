@@ -26,7 +26,7 @@ What `validate_concurrency_config` rejects (only when `concurrency` is present):
 
 from __future__ import annotations
 
-import difflib
+from linter.words import close_matches
 from collections.abc import Iterator
 from typing import Any
 
@@ -162,7 +162,7 @@ def unknown_pool_granularity(context: RuleContext) -> Iterator[Violation]:
     granularity = pools.get("granularity") if pools is not None else None
     if not isinstance(granularity, str) or not granularity or granularity in POOL_GRANULARITIES:
         return
-    matches = difflib.get_close_matches(granularity.lower(), POOL_GRANULARITIES, n=1, cutoff=0.5)
+    matches = close_matches(granularity.lower(), POOL_GRANULARITIES, n=1, cutoff=0.5)
     suggestion = matches[0] if matches else None
     hint = f": did you mean `{suggestion}`?" if suggestion else ""
     yield Violation(

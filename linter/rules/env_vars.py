@@ -28,7 +28,7 @@ Read by the constructors themselves:
 
 from __future__ import annotations
 
-import difflib
+from linter.words import close_matches
 import json
 from collections.abc import Callable, Container, Iterator, Mapping
 from dataclasses import dataclass
@@ -246,7 +246,7 @@ def closest_set_variable(environ: Any, name: str) -> str | None:
     if same_letters:
         return sorted(same_letters)[0]
     by_upper = {candidate.upper(): candidate for candidate in sorted(names, reverse=True)}
-    matches = difflib.get_close_matches(name.upper(), list(by_upper), n=1, cutoff=0.8)
+    matches = close_matches(name.upper(), list(by_upper), n=1, cutoff=0.8)
     return by_upper[matches[0]] if matches else None
 
 

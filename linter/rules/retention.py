@@ -17,7 +17,7 @@ What Dagster 1.13.27 does with it (`dagster/_core/instance/config.py`, the daemo
 
 from __future__ import annotations
 
-import difflib
+from linter.words import close_matches
 
 from linter.findings import KeyPath, Violation, format_key_path
 
@@ -55,7 +55,7 @@ def closest_status(word: str) -> str | None:
     lowered = word.lower()
     if lowered in TICK_STATUSES:
         return lowered
-    matches = difflib.get_close_matches(lowered, TICK_STATUSES, n=1, cutoff=0.6)
+    matches = close_matches(lowered, TICK_STATUSES, n=1, cutoff=0.6)
     return matches[0] if matches else None
 
 

@@ -26,7 +26,7 @@ loads, enumerated from its registry; other SQLAlchemy versions ship slightly dif
 
 from __future__ import annotations
 
-import difflib
+from linter.words import close_matches
 import re
 from urllib.parse import quote, quote_plus, urlencode, urlparse, urlsplit
 
@@ -173,12 +173,12 @@ def sqlalchemy_url_problem(url: str) -> tuple[str, str | None] | None:
     if (drivername.replace("+", ".") if plus else drivername) in _entry_point_dialects():
         return None
     if dialect not in SQLALCHEMY_DIALECTS:
-        close = difflib.get_close_matches(dialect, SQLALCHEMY_DIALECTS, n=1)
+        close = close_matches(dialect, SQLALCHEMY_DIALECTS, n=1)
         fixed = close[0] + plus + driver if close else None
         hint = f": did you mean `{fixed}`?" if fixed else ""
         return f"SQLAlchemy has no `{dialect}` dialect{hint}", fixed
     drivers = [d for d in SQLALCHEMY_DIALECTS[dialect] if d != "base"]
-    close = [_DRIVER_ALIASES[driver]] if driver in _DRIVER_ALIASES else difflib.get_close_matches(driver, drivers, n=1)
+    close = [_DRIVER_ALIASES[driver]] if driver in _DRIVER_ALIASES else close_matches(driver, drivers, n=1)
     fixed = f"{dialect}+{close[0]}" if close else None
     hint = f": did you mean `{fixed}`?" if fixed else f" (it has {', '.join(f'`{d}`' for d in drivers)})"
     return f"SQLAlchemy's `{dialect}` dialect has no `{driver}` driver{hint}", fixed
