@@ -9,8 +9,9 @@ from typing import Any
 _MAX_SHOWN = 60
 
 
-def yaml_scalar(value: Any) -> str:
-    """A scalar as YAML would print it: `null`, `true`, `5`, `.inf`, `"text"`."""
+def yaml_scalar(value: Any, shorten: bool = True) -> str:
+    """A scalar as YAML would print it: `null`, `true`, `5`, `.inf`, `"text"` (long text cut short unless
+    `shorten` is false, e.g. for a replacement value)."""
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -24,7 +25,7 @@ def yaml_scalar(value: Any) -> str:
     if isinstance(value, int):
         return str(value)
     text = json.dumps(str(value), ensure_ascii=False)
-    if len(text) > _MAX_SHOWN:
+    if shorten and len(text) > _MAX_SHOWN:
         text = text[: _MAX_SHOWN - 2] + "…\""
     return text
 

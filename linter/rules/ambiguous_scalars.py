@@ -27,6 +27,7 @@ from typing import Any
 
 from linter.findings import Target, Violation
 from linter.rules import RuleContext, check
+from linter.words import yaml_scalar
 
 _CORE_NULL = re.compile(r"~|null|Null|NULL")
 _CORE_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
@@ -86,16 +87,7 @@ def _show(value: Any) -> str:
 
 def _unambiguous(value: Any) -> str:
     """`value` written so that every YAML reader reads it alike."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        if math.isnan(value):
-            return ".nan"
-        if math.isinf(value):
-            return "-.inf" if value < 0 else ".inf"
-    if isinstance(value, (int, float)):
-        return repr(value)
-    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return yaml_scalar(value, shorten=False)
 
 
 @check("ambiguous-scalar")
