@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from linter import __version__
-from linter.environment import EnvironmentSettingError, build_environment
+from linter.environment import EnvironmentSettingError, build_environment, environment_options
 from linter.files import ReadProblem, SourceFile, default_targets, expand_targets, read_source, read_stdin
 from linter.findings import Finding, Severity
 from linter.reporters import REPORTERS, Report
@@ -33,10 +33,7 @@ def cli() -> None:
 @click.option("--output", "output_file", default=None, metavar="FILE", type=click.Path(dir_okay=False),
               help="Write the report to FILE instead of standard output.")
 @click.option("--stdin-filename", default=None, help="The name to report for input read from `-`.")
-@click.option("--env-file", "env_files", multiple=True, metavar="FILE",
-              help="Read environment variables for `env:` references from a dotenv file (repeatable).")
-@click.option("--env", "env_assignments", multiple=True, metavar="NAME=VALUE",
-              help="Set an environment variable for `env:` references (repeatable; wins over --env-file).")
+@environment_options
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Colour the text output (auto: only on a terminal, and not when NO_COLOR is set).")
 @click.option("--select", "select", multiple=True, metavar="RULE,...",

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from linter.environment import EnvironmentSettingError, build_environment
+from linter.environment import EnvironmentSettingError, build_environment, environment_options
 from linter.files import ReadProblem, default_targets, read_source, read_stdin
 from linter.findings import Severity
 
@@ -18,10 +18,7 @@ SECTION_HELP = "Print only this top-level section (e.g. run_launcher, storage, r
 @click.argument("path", required=False, type=click.Path(readable=False))
 @click.option("--format", "output_format", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True,
               help="yaml: a loadable dagster.yaml; json: the same data as one JSON object.")
-@click.option("--env-file", "env_files", multiple=True, metavar="FILE",
-              help="Read environment variables for `env:` references from a dotenv file (repeatable).")
-@click.option("--env", "env_assignments", multiple=True, metavar="NAME=VALUE",
-              help="Set an environment variable for `env:` references (repeatable; wins over --env-file).")
+@environment_options
 @click.option("--keep-env", is_flag=True, default=False, help="Leave `env:` references as they are.")
 @click.option("--show-secrets", is_flag=True, default=False, help="Show secrets instead of `***`.")
 @click.option("--show-origin", is_flag=True, default=False,
