@@ -187,8 +187,11 @@ def parse_document(text: str | bytes, filename: str) -> Document:
         return unusable(constructor.problems, "yaml-syntax", root)
     if constructor.saw_shared_node and (problem := _expansion_problem(root)) is not None:
         return unusable([problem], "invalid-value", root)
-    duplicates = _duplicate_reports(constructor.mappings, root, lines)
-    findings = [finding("duplicate-key", *report) for report in duplicates]
+    findings = [finding("duplicate-key", *report) for report in _duplicate_reports(constructor.mappings, root, lines)]
+    if constructor.merge_conflicts:
+        readings = constructor.construct_legacy_merges()
+        findings += [finding("duplicate-key", *report)
+                     for report in _merge_version_reports(readings, constructor.mappings, root, lines)]
     data = data or {}  # Dagster: `load_yaml_from_path(...) or {}`
     if not isinstance(data, dict):
         message = f"the instance config must be a mapping of keys, got {_type_name(data)}"
@@ -469,6 +472,7 @@ class _Constructor:
         self.merge_budget = MAX_MERGED_ENTRIES
         self.saw_shared_node = False  # through an alias or a merge
         self.mappings: list[_Node] = []  # the constructed mappings, for the duplicate-key check
+        self.merge_conflicts: list[tuple[_Node, tuple, list]] = []  # mappings PyYAML 6.0.3 merges otherwise
 
     def construct_document(self, root: _Node) -> Any:
         try:
@@ -560,18 +564,26 @@ class _Constructor:
         return mapping
 
     def _flatten(self, node: _Node) -> None:
-        """PyYAML's `flatten_mapping`, mutations included: merged entries go first, so written keys win,
-        and of a list of merged mappings the earlier ones win."""
+        """PyYAML 6.0.4's `flatten_mapping`, mutations included: merged entries go first, so written keys
+        win. Of the merged entries it keeps the first one per key *object* (`_merge_identity`), then the
+        dict keeps the last: a key merged twice keeps its first value only when both entries are one
+        object. PyYAML 6.0.3 and older kept the earlier merged mapping's value; where that reading
+        differs, `merge_conflicts` names the key (see `_merge_version_reports`)."""
         merge: list = []
+        legacy: list = []  # the same entries in PyYAML <= 6.0.3's order: a list of mappings reversed
+        identities: set = set()
+        merge_key: tuple | None = None
         index = 0
         while index < len(node.value):  # re-read on purpose: a recursive merge may replace node.value
             key, value, key_at, value_at = node.value[index]
             if key.tag == yaml11.MERGE:
                 del node.value[index]
+                merge_key = merge_key or (key, key_at)
                 merge_key_start = _written_at(key, key_at)[0]
                 if value.kind == MAPPING:
                     self._flatten(value)
-                    self._merge(merge, value.value, merge_key_start)
+                    self._merge(merge, identities, value.value, merge_key_start)
+                    legacy.extend(value.value)
                 elif value.kind == SEQUENCE:
                     merged = []
                     for item, item_at in value.value:
@@ -579,9 +591,10 @@ class _Constructor:
                             raise YamlProblem(f"a merge key (`<<`) takes mappings, but this is a {item.kind}",
                                               _written_at(item, item_at)[0])
                         self._flatten(item)
+                        self._merge(merge, identities, item.value, merge_key_start)
                         merged.append(item.value)
                     for entries in reversed(merged):
-                        self._merge(merge, entries, merge_key_start)
+                        legacy.extend(entries)
                 else:
                     raise YamlProblem("a merge key (`<<`) takes a mapping or a list of mappings, but this is a "
                                       "scalar", _written_at(value, value_at)[0])
@@ -590,14 +603,54 @@ class _Constructor:
                     key.tag = yaml11.STR
                 index += 1
         if merge:
+            if len(legacy) != len(merge) or any(a is not b for a, b in zip(legacy, merge)):
+                self.merge_conflicts.append((node, merge_key, legacy))
             node.value = merge + node.value
 
-    def _merge(self, merge: list, entries: list, merge_key_start: int) -> None:
+    def _merge(self, merge: list, identities: set, entries: list, merge_key_start: int) -> None:
         self.merge_budget -= len(entries)
         if self.merge_budget < 0:
             raise _TooLarge(f"merge keys (`<<`) expand to more than {MAX_MERGED_ENTRIES:,} entries; Dagster's "
                             "YAML loader would run out of time and memory", merge_key_start)
-        merge.extend(entries)
+        for entry in entries:
+            identity = _merge_identity(entry[0])
+            if identity not in identities:
+                identities.add(identity)
+                merge.append(entry)
+
+    def construct_legacy_merges(self) -> list[tuple[_Node, tuple, dict]]:
+        """For each mapping whose merged entries PyYAML 6.0.3 ordered differently: (mapping, its first
+        `<<` entry, key -> the entry 6.0.3 keeps). Values only 6.0.3 reads are built here, quietly:
+        a failure in them is not one of Dagster's on 6.0.4."""
+        readings = []
+        for node, merge_key, legacy in self.merge_conflicts:
+            kept: dict = {}
+            for entry in legacy + node.own:
+                try:
+                    key = self.construct_object(entry[0])
+                    if isinstance(key, Hashable):
+                        self.construct_object(entry[1])
+                        kept[key] = entry
+                except YamlProblem:
+                    continue
+            while self.fill_queue:
+                filling = self.fill_queue.popleft()
+                try:
+                    _FILLERS[filling.tag](self, filling)
+                except YamlProblem:
+                    continue
+            readings.append((node, merge_key, kept))
+        return readings
+
+
+def _merge_identity(key: _Node) -> Any:
+    """What PyYAML 6.0.4 compares merged keys by: `id(key_node.value)`. Entries merged twice through an
+    alias share that object. So do equal one-character keys: CPython caches the strings of length 0
+    and of one Latin-1 character, which is what PyYAML's scanner returns for them."""
+    text = key.value
+    if key.kind == SCALAR and (text == "" or (len(text) == 1 and ord(text) < 256)):
+        return text
+    return id(key)
 
 
 class _TooLarge(YamlProblem):
@@ -643,6 +696,36 @@ def _duplicate_reports(mappings: list[_Node], root: _Node, lines: _Lines) -> lis
             reports.append((lines.span(*_written_at(later[0], later[2])),
                             _duplicate_message(later, first, last, lines), key_path))
     return sorted(reports, key=lambda report: (report[0].line, report[0].column))
+
+
+def _merge_version_reports(readings: list[tuple[_Node, tuple, dict]], mappings: list[_Node], root: _Node,
+                           lines: _Lines) -> list[tuple[Span, str, tuple]]:
+    """(span of the `<<` key, message, key path) for each key whose merged value PyYAML 6.0.4 and 6.0.3
+    read differently: users run both, so Dagster's value depends on the machine."""
+    reports = []
+    paths = _paths_to_nodes(root)
+    written_in = {id(entry): id(mapping) for mapping in mappings for entry in mapping.own}
+    for node, (merge_key, merge_key_at), legacy_kept in readings:
+        if node.lookup is None:
+            continue
+        for key, entry in node.lookup.items():
+            legacy = legacy_kept.get(key)
+            if legacy is None or legacy is entry or _same_value(legacy[1].data, entry[1].data):
+                continue
+            if written_in.get(id(legacy)) == written_in.get(id(entry)) is not None:
+                continue  # a key repeated inside one merged mapping: that duplicate-key is the finding
+            new_line = lines.position(_written_at(entry[0], entry[2])[0])[0]
+            old_line = lines.position(_written_at(legacy[0], legacy[2])[0])[0]
+            message = (f"`{_key_text(entry[0])}` is merged (`<<`) from two mappings that disagree: PyYAML 6.0.4 "
+                       f"and newer keep the value at line {new_line}, PyYAML 6.0.3 and older the one at line "
+                       f"{old_line}; write the key in this mapping to give it one value")
+            key_path = paths.get(id(node), ()) + (key,)
+            reports.append((lines.span(*_written_at(merge_key, merge_key_at)), message, key_path))
+    return reports
+
+
+def _same_value(left: Any, right: Any) -> bool:
+    return type(left) is type(right) and left == right
 
 
 def _duplicates(node: _Node) -> list[tuple[tuple, tuple, tuple]]:

@@ -2,7 +2,17 @@
 
 Dagster loads `dagster.yaml` with PyYAML's pure-Python `SafeLoader` minus the implicit timestamp
 resolver (`dagster_shared.yaml_utils.DagsterYamlLoader`). The runtime may not import PyYAML, so this
-module reproduces it on top of ruamel.yaml:
+module reproduces it on top of ruamel.yaml.
+
+Which PyYAML: Dagster asks only for `PyYAML>=5.1`, so a fresh `pip install dagster` gets the newest,
+6.0.4 (2026-11-20), and the reader follows it (`PYYAML_VERSION`). 6.0.4 differs from 6.0.3 in one
+place, `SafeConstructor.flatten_mapping` (the diff of the two releases' `constructor.py`; the composer,
+resolver, scanner and parser are unchanged): of the entries merged into one mapping by `<<` it keeps
+the first per key *object*, in written order, where 6.0.3 kept all of them with a list of merged
+mappings reversed. So a key that two merged mappings both define keeps the later mapping's value in
+6.0.4 (the earlier one's in 6.0.3), except for one-character keys (CPython shares those strings, so
+6.0.4 keeps the first). `document.py` reads as 6.0.4 and reports, as `duplicate-key`, every merged key
+whose value the two versions read differently, since Dagster deployments run both.
 
 * `iter_events`: ruamel's reader, scanner and parser (a fork of PyYAML's) in YAML 1.1 mode, with the
   few lexical rules where ruamel follows YAML 1.2 put back to PyYAML 6's.
@@ -25,6 +35,8 @@ import ruamel.yaml.scanner
 from ruamel.yaml.docinfo import DocInfo
 from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.tokens import ScalarToken
+
+PYYAML_VERSION = "6.0.4"  # the PyYAML release this module and document.py reproduce (see above)
 
 TAG = "tag:yaml.org,2002:"
 NULL, BOOL, INT, FLOAT, STR = TAG + "null", TAG + "bool", TAG + "int", TAG + "float", TAG + "str"

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from linter.document import MAX_DEPTH, Document, parse_document
 from linter.findings import Severity, Span, Target
+from linter.yaml11 import PYYAML_VERSION
 
 try:  # the oracle is a test-only dependency; without it only the comparisons are skipped
     import yaml
@@ -23,7 +24,13 @@ try:  # the oracle is a test-only dependency; without it only the comparisons ar
 except ImportError:
     yaml = DagsterYamlLoader = None
 
-needs_dagster = pytest.mark.skipif(DagsterYamlLoader is None, reason="PyYAML and dagster_shared are not installed")
+# Every comparison below is with the PyYAML release the reader follows. Another release installed (the
+# lock was refreshed, or scripts/check_latest.sh runs the newest) fails one test,
+# test_installed_pyyaml_is_the_release_the_reader_follows, and skips the comparisons with that reason.
+INSTALLED_PYYAML = getattr(yaml, "__version__", None)
+needs_dagster = pytest.mark.skipif(
+    DagsterYamlLoader is None or INSTALLED_PYYAML != PYYAML_VERSION,
+    reason=f"compares with PyYAML {PYYAML_VERSION} and dagster_shared; installed: PyYAML {INSTALLED_PYYAML}")
 GENERATED = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -68,7 +75,7 @@ def same(a: object, b: object, seen: set | None = None) -> bool:
 
 def assert_reads_like_dagster(text: str) -> Document:
     document = parse_document(text, "dagster.yaml")
-    if DagsterYamlLoader is None:
+    if DagsterYamlLoader is None or INSTALLED_PYYAML != PYYAML_VERSION:
         return document
     outcome, expected = dagster_load(text)
     rules = {finding.rule for finding in document.findings}
@@ -567,15 +574,53 @@ def test_duplicate_keys_that_differ_only_as_written() -> None:
 
 
 def test_merges_are_not_duplicates() -> None:
-    text = ("a: &a {x: 1, y: 1}\nb: &b {x: 2}\n"
+    text = ("a: &a {x: 1, y: 1}\nb: &b {x: 1}\n"
             "c:\n  <<: [*a, *b]\n  <<: *b\n  y: 3\n"  # overriding merged keys is what merges are for
             "d: &d {z: 1, z: 2}\ne: {<<: *d}\nf: {<<: *d}\n")  # reported once, where it is written
     document = assert_reads_like_dagster(text)
-    assert document.data["c"] == {"x": 2, "y": 3}
+    assert document.data["c"] == {"x": 1, "y": 3}
     assert rule_findings(document, "duplicate-key") == [
         (7, 14, "duplicate key `z` (first defined at line 7); Dagster silently keeps this last one and ignores "
                 "what comes before"),
     ]
+
+
+@needs_dagster
+def test_installed_pyyaml_is_the_release_the_reader_follows() -> None:
+    assert INSTALLED_PYYAML == PYYAML_VERSION, (
+        f"PyYAML {INSTALLED_PYYAML} is installed, the reader follows {PYYAML_VERSION} (linter/yaml11.py). Diff the two "
+        "releases' constructor.py, composer.py and resolver.py, follow what changed, and update PYYAML_VERSION "
+        "and the expectations of test_merged_values_per_pyyaml_release")
+
+
+# Read with PyYAML 6.0.3 and 6.0.4 themselves (SafeLoader), each in a venv of its own; the 6.0.3 column is
+# what the other reading would be, and a merged key where they differ is reported.
+MERGES_BY_RELEASE = [
+    # text of `c`'s merge, the value of `c` in 6.0.4, in 6.0.3
+    ("a: &a {key: 1}\nb: &b {key: 2}\nc:\n  <<: [*a, *b]\n", {"key": 2}, {"key": 1}),
+    ("a: &a {k: 1}\nb: &b {k: 2}\nc:\n  <<: [*a, *b]\n", {"k": 1}, {"k": 1}),
+    ("a: &a {key: 1}\nb: &b {key: 2}\nc:\n  <<: *a\n  <<: *b\n", {"key": 2}, {"key": 2}),
+    ("a: &a {k: 1}\nb: &b {k: 2}\nc:\n  <<: *a\n  <<: *b\n", {"k": 1}, {"k": 2}),
+    ("a: &a {key: 1}\nc:\n  key: 3\n  <<: *a\n", {"key": 3}, {"key": 3}),
+    ("a: &a {key: 1, x: 1}\nb: &b {<<: *a, key: 2}\nc:\n  <<: [*b, *a]\n", {"key": 2, "x": 1}, {"key": 2, "x": 1}),
+    ("a: &a {key: 1}\nc:\n  <<: [*a, *a]\n", {"key": 1}, {"key": 1}),
+    ("c:\n  <<: [{key: 1}, {key: 2}]\n", {"key": 2}, {"key": 1}),
+    ("c:\n  <<: [{k: 1}, {k: 2}]\n", {"k": 1}, {"k": 1}),
+]
+
+
+@pytest.mark.parametrize(("text", "pyyaml_6_0_4", "pyyaml_6_0_3"), MERGES_BY_RELEASE)
+def test_merged_values_per_pyyaml_release(text: str, pyyaml_6_0_4: dict, pyyaml_6_0_3: dict) -> None:
+    document = assert_reads_like_dagster(text)
+    assert document.data["c"] == pyyaml_6_0_4
+    findings = rule_findings(document, "duplicate-key")
+    if pyyaml_6_0_4 == pyyaml_6_0_3:
+        assert findings == []
+    else:
+        [(line, column, message)] = findings
+        merge_key_line = text.splitlines().index(next(row for row in text.splitlines() if "<<" in row)) + 1
+        assert (line, column) == (merge_key_line, 3)
+        assert "PyYAML 6.0.4 and newer keep the value at line" in message and "PyYAML 6.0.3 and older" in message
 
 
 def test_duplicate_keys_never_crash() -> None:
@@ -714,13 +759,15 @@ def test_alias_bomb_is_bounded() -> None:
 
 
 def test_merge_bomb_is_bounded() -> None:
+    """10^8 merged entries for PyYAML 6.0.3; 6.0.4 merges an aliased entry once, so it reads the file at once."""
     text = "a: &m0 {" + ", ".join(f"k{i}: {i}" for i in range(10)) + "}\n" + "".join(
         f"m{level}: &m{level} {{<<: [{', '.join([f'*m{level - 1}'] * 10)}]}}\n" for level in range(1, 9)
     )
     document, seconds = parse_timed(text)
     assert seconds < 5  # does not hang
-    [finding] = document.findings
-    assert finding.rule == "yaml-syntax" and "merge keys (`<<`) expand to more than" in finding.message
+    assert document.findings == []
+    assert document.data["m8"] == {f"k{i}": i for i in range(10)}
+    assert_reads_like_dagster(text)
 
 
 def test_shared_aliases_build_one_object_each() -> None:
