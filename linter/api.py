@@ -7,13 +7,15 @@ from dataclasses import replace
 from collections.abc import Mapping
 
 from linter import schema
-from linter.catalog import load_catalog
 from linter.document import Document, parse_document
-from linter.findings import Finding, KeyPath, Violation
+from linter.findings import Finding, KeyPath, Span, Violation
+from linter.model import DagsterModel
+from linter.model.choice import VersionChoice
 from linter.rulebook import severity_of
 from linter.rules import RuleContext, run_checks
 from linter.settings import Settings
 from linter.suppressions import apply_suppressions
+from linter.version_facts import VERSIONED_RULES, with_version_facts
 
 
 def lint_text(
@@ -22,10 +24,14 @@ def lint_text(
     env: Mapping[str, str] | None = None,
     settings: Settings | None = None,
     import_classes: bool = False,
+    model: DagsterModel | None = None,
+    version: VersionChoice | None = None,
 ) -> list[Finding]:
     """Every finding for one file's contents. `env` defaults to the process environment; `settings`
-    (which rules, at which severity) to all rules at their default severity."""
-    return lint_document(parse_document(text, filename), env, settings, import_classes)
+    (which rules, at which severity) to all rules at their default severity; `model` (the Dagster
+    version judged against) to the newest supported. `version` says why that version was chosen:
+    its note becomes an `unsupported-version` finding, its reason is quoted in version facts."""
+    return lint_document(parse_document(text, filename), env, settings, import_classes, model, version)
 
 
 def lint_document(
@@ -33,24 +39,45 @@ def lint_document(
     env: Mapping[str, str] | None = None,
     settings: Settings | None = None,
     import_classes: bool = False,
+    model: DagsterModel | None = None,
+    version: VersionChoice | None = None,
 ) -> list[Finding]:
     """Findings of the enabled rules, less what inline suppressions cover, at the configured severity."""
     settings = settings or Settings()
     findings = list(document.findings)
+    if version is not None and version.note is not None:
+        findings.append(Finding(document.filename, Span(1, 1, 1, 1), severity_of("unsupported-version"),
+                                "unsupported-version", version.note))
     if isinstance(document.data, dict):
-        violations = schema.validate(document.data, source_text=lambda path: _source_text(document, path))
-        catalog = load_catalog()
-        context = RuleContext(document.data, catalog, os.environ if env is None else env, document)
-        violations.extend(run_checks(context, settings.is_enabled))
+        model = model or newest_model()
+        environ = os.environ if env is None else env
+        violations = _violations(document, model, environ, settings)
+        if any(v.rule in VERSIONED_RULES for v in violations):
+            violations = with_version_facts(violations, model, version,
+                                            lambda other: _violations(document, other, environ, settings))
         if import_classes:
             from linter.custom_classes import check_custom_classes  # imports and runs the user's code
 
-            violations.extend(check_custom_classes(document, catalog))
+            violations.extend(check_custom_classes(document, model.catalog))
         findings.extend(_to_finding(document, v) for v in violations)
     findings = [f for f in findings if settings.is_enabled(f.rule)]
     findings = apply_suppressions(document, _unique_sorted(findings), settings.is_enabled)
     findings = [_with_severity(f, settings) for f in findings]
     return _unique_sorted(findings)
+
+
+def _violations(document: Document, model: DagsterModel, environ: Mapping[str, str],
+                settings: Settings) -> list[Violation]:
+    violations = schema.validate(document.data, model, lambda path: _source_text(document, path))
+    context = RuleContext(document.data, model, environ, document)
+    violations.extend(run_checks(context, settings.is_enabled))
+    return violations
+
+
+def newest_model() -> DagsterModel:
+    from linter.model.store import load_model, supported_versions
+
+    return load_model(supported_versions()[-1])
 
 
 def _with_severity(finding: Finding, settings: Settings) -> Finding:

@@ -13,9 +13,11 @@ from linter import __version__
 from linter.environment import EnvironmentSettingError, build_environment, environment_options
 from linter.files import ReadProblem, SourceFile, default_targets, expand_targets, read_source, read_stdin
 from linter.findings import Finding, Severity
+from linter.model.choice import VersionError
+from linter.version_option import ModelChooser, dagster_version_option
 from linter.reporters import REPORTERS, Report
 from linter.rulebook import RULES, rule_doc
-from linter.settings import Layer, Settings, SettingsError, cli_layer, combine, did_you_mean, find_config, load_config
+from linter.settings import SettingsError, SettingsFinder, cli_layer, did_you_mean
 
 EXIT_CLEAN, EXIT_ERRORS, EXIT_USAGE_OR_IO = 0, 1, 2
 
@@ -47,6 +49,7 @@ def cli() -> None:
               help="Read [tool.instance-lint] from FILE instead of the nearest pyproject.toml.")
 @click.option("--import-classes", is_flag=True, default=False,
               help="Import classes from your own modules and check them (runs your code; needs Dagster).")
+@dagster_version_option
 def check(
     paths: tuple[str, ...],
     output_format: str,
@@ -62,12 +65,16 @@ def check(
     strict: bool,
     config_file: str | None,
     import_classes: bool,
+    dagster_version: str | None,
 ) -> None:
     """Check dagster.yaml files (default: $DAGSTER_HOME/dagster.yaml, else ./dagster.yaml).
 
     PATHS may be files, directories (searched for dagster.yaml / dagster.yml) or `-` for stdin.
     Rules are configured in [tool.instance-lint] of the nearest pyproject.toml above each file
-    (or --config FILE); the command line wins.
+    (or --config FILE); the command line wins. Each file is judged as the Dagster version of
+    --dagster-version, else `dagster-version` in that table, else the nearest pin of `dagster`
+    above the file (requirements*.txt, pyproject.toml, uv.lock, poetry.lock, Pipfile.lock),
+    else the newest supported.
     Exit status: 0 no errors, 1 errors found (with --strict: or warnings), 2 a file could not be read
     or the usage is wrong.
     """
@@ -75,9 +82,12 @@ def check(
 
     try:
         environment = build_environment(os.environ, env_files, env_assignments)
-        command_line = cli_layer(select, ignore, severity, exit_zero)
-        settings_for = _SettingsFinder(command_line, config_file)
-    except (EnvironmentSettingError, SettingsError) as error:
+        command_line = cli_layer(select, ignore, severity, exit_zero, dagster_version)
+        settings_for = SettingsFinder(command_line, config_file)
+        models = ModelChooser()
+        if dagster_version is not None:  # a bad flag is a usage error before anything is read
+            models.choose(dagster_version, "--dagster-version", None)
+    except (EnvironmentSettingError, SettingsError, VersionError) as error:
         raise click.UsageError(str(error)) from None
     if import_classes:
         try:
@@ -94,60 +104,41 @@ def check(
         raise click.UsageError(f"--output: cannot write {output_file}: {error.strerror or error}") from None
     targets = list(paths) or default_targets(dict(os.environ))
     findings: list[Finding] = []
-    sources, problems, checked, exit_zero_paths = {}, [], 0, set()
+    sources, problems, checked, exit_zero_paths, versions = {}, [], 0, set(), {}
     for target in expand_targets(targets):
         source = _read(target, stdin_filename)
         if isinstance(source, ReadProblem):
             problems.append(source)
             continue
+        named = target if target != "-" else (stdin_filename or "dagster.yaml")
         try:
-            settings = settings_for(target if target != "-" else (stdin_filename or "dagster.yaml"))
-        except SettingsError as error:
+            settings = settings_for(named)
+            requested, where = settings.dagster_version or (None, "")
+            choice, model = models.choose(requested, where, Path(named) if target != "-" or stdin_filename else None)
+        except (SettingsError, VersionError) as error:
             raise click.UsageError(str(error)) from None
         checked += 1
         sources[source.display_path] = source.text.splitlines()
+        versions[source.display_path] = choice
         if settings.exit_zero:
             exit_zero_paths.add(source.display_path)
-        findings.extend(lint_text(source.text, source.display_path, environment, settings, import_classes))
+        findings.extend(lint_text(source.text, source.display_path, environment, settings, import_classes,
+                                  model, choice))
 
     for problem in problems:
         click.echo(f"{problem.display_path}: error: {problem.message}", err=True)
     if destination is None:
         use_color = color == "always" or (color == "auto" and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
-        REPORTERS[output_format](Report(findings, sources, checked, use_color), sys.stdout)
+        REPORTERS[output_format](Report(findings, sources, checked, use_color, versions), sys.stdout)
     else:
         with destination:
-            REPORTERS[output_format](Report(findings, sources, checked, color == "always"), destination)
+            REPORTERS[output_format](Report(findings, sources, checked, color == "always", versions), destination)
 
     if problems:
         sys.exit(EXIT_USAGE_OR_IO)
     failing_levels = (Severity.ERROR, Severity.WARNING) if strict else (Severity.ERROR,)
     failing = any(f.severity in failing_levels and f.path not in exit_zero_paths for f in findings)
     sys.exit(EXIT_ERRORS if failing else EXIT_CLEAN)
-
-
-class _SettingsFinder:
-    """The settings for each checked file: `--config FILE`, or the nearest pyproject.toml with a
-    `[tool.instance-lint]` table above the file (each read once), then the command line on top."""
-
-    def __init__(self, command_line: Layer, config_file: str | None) -> None:
-        self.command_line = command_line
-        self.fixed = None if config_file is None else (config_file, load_config(Path(config_file)))
-        self.cache: dict[Path | None, Settings] = {}
-        self.tables: dict[Path, bool] = {}  # pyproject.toml -> has [tool.instance-lint]: each read once
-
-    def __call__(self, checked_file: str) -> Settings:
-        if self.fixed is not None:
-            shown, layer = self.fixed
-            return combine(layer, self.command_line, source=shown)
-        config = find_config(Path(checked_file), self.tables)
-        if config not in self.cache:
-            if config is None:
-                self.cache[config] = combine(self.command_line)
-            else:
-                shown = os.path.relpath(config) if not os.path.isabs(checked_file) else str(config)
-                self.cache[config] = combine(load_config(config, shown), self.command_line, source=shown)
-        return self.cache[config]
 
 
 @cli.command("rules")

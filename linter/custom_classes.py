@@ -31,7 +31,7 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any
 
-from linter.catalog import Catalog
+from linter.model import Catalog
 from linter.findings import KeyPath, Severity, Target, Violation
 from linter.rules.classes import SLOT_NOUNS, ClassBlock, class_blocks, is_dagster_module
 
@@ -45,7 +45,7 @@ def check_custom_classes(document: Document, catalog: Catalog) -> list[Violation
     """Import the user's own classes named in `document` and check them as Dagster would load them.
 
     `document` is a parsed `linter.document.Document` (only `.data` is read); `catalog` is
-    `linter.catalog.load_catalog()` (its `base_classes` give each slot's base class). Returns
+    the judged version's `DagsterModel.catalog` (its `base_classes` give each slot's base class). Returns
     Violations (positions are added by the caller through `document.locate`), in document order:
     `unknown-class` when the module does not import, the class is missing or does not subclass the
     slot's base class; `unknown-key`, `missing-key`, `invalid-type`, `invalid-value`,

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 import click
 
 from linter.environment import EnvironmentSettingError, build_environment, environment_options
 from linter.files import ReadProblem, default_targets, read_source, read_stdin
 from linter.findings import Severity
+from linter.model.choice import VersionError
+from linter.settings import SettingsError, SettingsFinder, cli_layer
+from linter.version_option import ModelChooser, dagster_version_option
 
 SECTION_HELP = "Print only this top-level section (e.g. run_launcher, storage, retention)."
 
@@ -28,9 +32,10 @@ SECTION_HELP = "Print only this top-level section (e.g. run_launcher, storage, r
 @click.option("--only", "only", default=None, metavar="KEY", help=SECTION_HELP)
 @click.option("--dagster-home", "dagster_home", default=None, metavar="DIR",
               help="The DAGSTER_HOME that default paths derive from (default: $DAGSTER_HOME).")
+@dagster_version_option
 def render(path: str | None, output_format: str, env_files: tuple[str, ...], env_assignments: tuple[str, ...],
            keep_env: bool, show_secrets: bool, show_origin: bool, expand: bool, only: str | None,
-           dagster_home: str | None) -> None:
+           dagster_home: str | None, dagster_version: str | None) -> None:
     """Print the instance Dagster would build from PATH (default: $DAGSTER_HOME/dagster.yaml, else
     ./dagster.yaml): every slot and setting, with Dagster's defaults and `env:` resolved.
 
@@ -43,17 +48,27 @@ def render(path: str | None, output_format: str, env_files: tuple[str, ...], env
     from linter.reporters import REPORTERS, Report
     from linter.resolve import resolve
 
+    target = path or default_targets(dict(os.environ))[0]
     try:
         environment = build_environment(os.environ, env_files, env_assignments)
-    except EnvironmentSettingError as error:
+        models = ModelChooser()
+        if dagster_version is not None:  # a bad flag is a usage error before anything is read
+            models.choose(dagster_version, "--dagster-version", None)
+    except (EnvironmentSettingError, VersionError) as error:
         raise click.UsageError(str(error)) from None
-    target = path or default_targets(dict(os.environ))[0]
     source = read_source("-", read_stdin(sys.stdin.buffer), "-") if target == "-" else read_source(target)
     if isinstance(source, ReadProblem):
         click.echo(f"{source.display_path}: error: {source.message}", err=True)
         sys.exit(2)
+    try:
+        settings = SettingsFinder(cli_layer((), (), (), False, dagster_version), None)(
+            target if target != "-" else "dagster.yaml")
+        requested, where = settings.dagster_version or (None, "")
+        choice, model = models.choose(requested, where, Path(target) if target != "-" else None)
+    except (SettingsError, VersionError) as error:
+        raise click.UsageError(str(error)) from None
     document = parse_document(source.text, source.display_path)
-    findings = lint_document(document, environment)
+    findings = lint_document(document, environment, model=model, version=choice)
     if keep_env:  # references are not read, so unset variables do not matter
         findings = [f for f in findings if f.rule != "missing-env-var"]
     errors = [f for f in findings if f.severity is Severity.ERROR]
@@ -68,7 +83,8 @@ def render(path: str | None, output_format: str, env_files: tuple[str, ...], env
     else:
         header.append("DAGSTER_HOME is not set: Dagster would use a temporary directory; "
                       "$DAGSTER_HOME below stands for it")
-    resolved = resolve(document, environment, home, keep_env=keep_env)
+    resolved = resolve(document, environment, home, model, keep_env=keep_env)
+    header.append(f"judged as {choice.describe()}")
     header += resolved.notes
     if only is not None and only not in resolved.data and only not in resolved.implied:
         raise click.UsageError(f"--only: no section `{only}` (one of: {', '.join(resolved.data)})")

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TextIO
 
 import click
 
 from linter import __version__
 from linter.findings import Finding, Severity
+from linter.model.choice import VersionChoice
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,17 @@ class Report:
     source_lines: Mapping[str, Sequence[str]]  # path -> lines of the checked text, for code frames
     files_checked: int
     color: bool = False
+    versions: Mapping[str, VersionChoice] = field(default_factory=dict)  # path -> the Dagster version judged
+
+    def judged_as(self) -> str | None:
+        """`judged as Dagster 1.11 (requirements.txt:3)`, or one such phrase per version when files differ."""
+        if not self.versions:
+            return None
+        described = list(dict.fromkeys(choice.describe() for choice in self.versions.values()))
+        if len(described) == 1:
+            return f"judged as {described[0]}"
+        per_file = "; ".join(f"{path}: {choice.describe()}" for path, choice in self.versions.items())
+        return f"judged as {per_file}"
 
 
 Reporter = Callable[[Report, TextIO], None]
@@ -80,6 +92,8 @@ def _summary(report: Report) -> str:
     for finding in report.findings:
         counts[finding.severity] += 1
     files = f"{report.files_checked} file{'s' if report.files_checked != 1 else ''}"
+    judged = report.judged_as()
+    files = files if judged is None else f"{files}, {judged}"
     if not report.findings:
         return f"No problems found in {files}."
     parts = [
@@ -107,6 +121,10 @@ def json_reporter(report: Report, out: TextIO) -> None:
                 "suggestion": f.suggestion,
             }
             for f in report.findings
+        ],
+        "files": [
+            {"path": path, "dagster_version": choice.version, "dagster_version_source": choice.reason}
+            for path, choice in report.versions.items()
         ],
     }
     json.dump(document, out, indent=2, ensure_ascii=False)

@@ -201,6 +201,12 @@ def sarif_log(report: Report) -> dict:
                 "originalUriBaseIds": {"%SRCROOT%": {"uri": source_root.as_uri() + "/"}},
                 "columnKind": "unicodeCodePoints",
                 "results": results,
+                "properties": {
+                    "dagsterVersions": [
+                        {"path": path, "version": choice.version, "source": choice.reason}
+                        for path, choice in report.versions.items()
+                    ],
+                },
             }
         ],
     }

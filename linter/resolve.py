@@ -20,27 +20,19 @@ What Dagster does (1.13.27, `InstanceRef.from_dir`), mirrored here:
 from __future__ import annotations
 
 import copy
-import json
 import os
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
-from linter.catalog import data_path, load_catalog
 from linter.document import Document
+from linter.model import DagsterModel
 
-DEFAULTS_FILENAME = "instance-defaults.json"
 CLASS_SLOTS = ("local_artifact_storage", "storage", "compute_logs", "scheduler", "run_coordinator",
                "run_launcher", "secrets", "defs_state_storage")
 LEGACY_STORAGE = ("run_storage", "event_log_storage", "schedule_storage")
 DEFAULT = "default"
 
 Path_ = tuple
-
-
-@lru_cache(maxsize=1)
-def load_defaults() -> dict:
-    return json.loads(data_path(DEFAULTS_FILENAME).read_text(encoding="utf-8"))
 
 
 @dataclass
@@ -53,23 +45,24 @@ class Resolved:
     notes: list[str] = field(default_factory=list)
 
 
-def resolve(document: Document, environ: Any, dagster_home: str | None, keep_env: bool = False) -> Resolved:
-    return _Resolver(document, environ, dagster_home, keep_env).run()
+def resolve(document: Document, environ: Any, dagster_home: str | None, model: DagsterModel,
+            keep_env: bool = False) -> Resolved:
+    return _Resolver(document, environ, dagster_home, model, keep_env).run()
 
 
 class _Resolver:
-    def __init__(self, document: Document, environ: Any, dagster_home: str | None, keep_env: bool) -> None:
+    def __init__(self, document: Document, environ: Any, dagster_home: str | None, model: DagsterModel,
+                 keep_env: bool) -> None:
         from linter.rules.env_vars import env_references  # where Dagster reads `env:`
-        from linter.schema import load_schema
 
         self.doc = document
         self.data = document.data if isinstance(document.data, dict) else {}
         self.environ = environ
         self.home = dagster_home
         self.keep_env = keep_env
-        self.schema = load_schema()
-        self.defaults = load_defaults()
-        self.catalog = load_catalog()
+        self.schema = model.schema
+        self.defaults = model.defaults
+        self.catalog = model.catalog
         self.refs = {ref.path: ref for ref in env_references(self.data, self.schema)}
         self.origins: dict[Path_, str] = {}
         self.out: dict = {}
@@ -167,8 +160,11 @@ class _Resolver:
         else:
             self.out["run_coordinator"] = self.slot("run_coordinator")
         self.out["run_launcher"] = self.slot("run_launcher")
-        self.out["secrets"] = self.secrets()
-        self.out["defs_state_storage"] = self.defs_state_storage()
+        secrets = self.secrets()
+        if secrets is not None:
+            self.out["secrets"] = secrets
+        if "defs_state_storage" in self.defaults["slots"]:  # Dagster 1.11 and later
+            self.out["defs_state_storage"] = self.defs_state_storage()
         for section in self.defaults["settings"]:
             self.out[section] = self.settings(section)
         for key, value in data.items():  # keys Dagster ignores or this version does not know: as written
@@ -224,11 +220,15 @@ class _Resolver:
         entry = self.catalog.find("storage", selector["module"], selector["class"])
         return {name: self.fill(entry.config_definition if entry else None, config, ("storage", name))}
 
-    def secrets(self) -> dict:
+    def secrets(self) -> dict | None:
+        """The written loader, else the one this version's InstanceRef injects (none before 1.10)."""
         written = self.data.get("secrets")
         if written and "custom" in written:
             return {"custom": self.class_block("secrets", written["custom"], ("secrets", "custom"), ("secrets", "custom"))}
-        return {"custom": self.class_block("secrets", self.defaults["injected"]["secrets"], ("secrets", "custom"), None)}
+        injected = self.defaults["injected"].get("secrets")
+        if injected is None:
+            return None
+        return {"custom": self.class_block("secrets", injected, ("secrets", "custom"), None)}
 
     def defs_state_storage(self) -> dict:
         if self.data.get("defs_state_storage"):

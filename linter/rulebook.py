@@ -36,6 +36,8 @@ RULES: dict[str, RuleInfo] = {
         RuleInfo("component-mismatch", _W, "Components that cannot work together in one deployment"),
         RuleInfo("suspicious-value", _W, "A value Dagster accepts but reads otherwise than people expect"),
         RuleInfo("unused-suppression", _I, "An `# instance-lint: disable…` comment that suppresses nothing"),
+        RuleInfo("unsupported-version", _I, "The file runs with a Dagster version instance-lint does not know; "
+                                            "it is judged as the nearest one it knows"),
     )
 }
 

@@ -9,51 +9,32 @@ type of the value (Dagster's ScalarUnion takes the non-scalar branch for mapping
 
 from __future__ import annotations
 
-from linter.words import close_matches
-import json
 from collections.abc import Callable, Iterable, Iterator
-from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from linter.catalog import SCHEMA_FILENAME, data_path
 from linter.findings import KeyPath, Target, Violation
-from linter.words import describe_value, quote_key, quoted_list
+from linter.words import close_matches, describe_value, quote_key, quoted_list
+
+if TYPE_CHECKING:
+    from linter.model import DagsterModel
 
 SourceText = Callable[[KeyPath], "str | None"]
 
 
-@lru_cache(maxsize=1)
-def load_schema() -> dict[str, Any]:
-    return json.loads(data_path(SCHEMA_FILENAME).read_text(encoding="utf-8"))
-
-
-@lru_cache(maxsize=1)
-def _validator():
-    from jsonschema import Draft7Validator, validators
-
-    # Dagster's Int rejects booleans and floats (even 1.0); draft-07's "integer" accepts 1.0.
-    def is_strict_integer(_checker, instance):
-        return isinstance(instance, int) and not isinstance(instance, bool)
-
-    type_checker = Draft7Validator.TYPE_CHECKER.redefine("integer", is_strict_integer)
-    validator_class = validators.extend(Draft7Validator, type_checker=type_checker)
-    return validator_class(load_schema())
-
-
-def validate(data: Any, source_text: SourceText = lambda _path: None) -> list[Violation]:
-    if _surely_valid(data):  # the common case, answered without importing jsonschema
+def validate(data: Any, model: DagsterModel, source_text: SourceText = lambda _path: None) -> list[Violation]:
+    if _surely_valid(data, model.schema):  # the common case, answered without importing jsonschema
         return []
     violations: list[Violation] = []
-    for error in _validator().iter_errors(data):
+    for error in model.validator().iter_errors(data):
         violations.extend(_translate(error, data, source_text))
     return _retention_findings_as_invalid_retention(_drop_missing_keys_explained_by_typos(violations))
 
 
-def _surely_valid(data: Any) -> bool:
+def _surely_valid(data: Any, schema: Any) -> bool:
     from linter.schema_fast import Unsure, is_valid
 
     try:
-        return is_valid(data, load_schema())
+        return is_valid(data, schema)
     except Unsure:
         return False
 

@@ -10,6 +10,7 @@ the command line wins over the file's.
 from __future__ import annotations
 
 from linter.words import close_matches
+import os
 import re
 import sys
 from collections.abc import Iterable, Mapping
@@ -31,7 +32,7 @@ def _tomllib():  # imported only when a TOML file is read: most runs have none t
 
 
 TABLE = ("tool", "instance-lint")
-KEYS = ("select", "ignore", "severity", "exit-zero")
+KEYS = ("select", "ignore", "severity", "exit-zero", "dagster-version")
 
 
 class SettingsError(ValueError):
@@ -46,6 +47,7 @@ class Layer:
     ignore: frozenset[str] = frozenset()
     severity: Mapping[str, Severity] = field(default_factory=dict)
     exit_zero: bool | None = None
+    dagster_version: tuple[str, str] | None = None  # (the version as written, where: `pyproject.toml:7`)
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,7 @@ class Settings:
     severity: Mapping[str, Severity] = field(default_factory=dict)
     exit_zero: bool = False
     source: str | None = None  # the config file these settings came from, if any
+    dagster_version: tuple[str, str] | None = None  # (requested version, where it was written)
 
     def is_enabled(self, slug: str) -> bool:
         return slug in self.enabled
@@ -67,6 +70,7 @@ def combine(*layers: Layer, source: str | None = None) -> Settings:
     enabled = set(RULES)
     severity: dict[str, Severity] = {}
     exit_zero = False
+    dagster_version = None
     for layer in layers:
         if layer.select is not None:
             enabled = set(layer.select)
@@ -74,7 +78,9 @@ def combine(*layers: Layer, source: str | None = None) -> Settings:
         severity.update(layer.severity)
         if layer.exit_zero is not None:
             exit_zero = layer.exit_zero
-    return Settings(frozenset(enabled), severity, exit_zero, source)
+        if layer.dagster_version is not None:
+            dagster_version = layer.dagster_version
+    return Settings(frozenset(enabled), severity, exit_zero, source, dagster_version)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -100,7 +106,8 @@ def parse_severity(value: str, where: str) -> Severity:
 
 
 def cli_layer(
-    select: Iterable[str], ignore: Iterable[str], severity: Iterable[str], exit_zero: bool
+    select: Iterable[str], ignore: Iterable[str], severity: Iterable[str], exit_zero: bool,
+    dagster_version: str | None = None,
 ) -> Layer:
     """The command line's layer. Options may repeat and take comma-separated lists."""
     select_names = [_split(value, "--select") for value in select]
@@ -116,6 +123,7 @@ def cli_layer(
         ignore=frozenset(n for names in ignore_names for n in names),
         severity=overrides,
         exit_zero=True if exit_zero else None,
+        dagster_version=None if dagster_version is None else (dagster_version, "--dagster-version"),
     )
 
 
@@ -222,7 +230,11 @@ def _table_layer(table: Any, where: _Locator) -> Layer:
     exit_zero = table.get("exit-zero")
     if exit_zero is not None and not isinstance(exit_zero, bool):
         raise SettingsError(f"{where.at('exit-zero')}: `exit-zero` must be true or false")
-    return Layer(select, ignore, severity, exit_zero)
+    dagster_version = table.get("dagster-version")
+    if dagster_version is not None and not isinstance(dagster_version, str):
+        raise SettingsError(f"{where.at('dagster-version')}: `dagster-version` must be a string such as \"1.11\"")
+    requested = None if dagster_version is None else (dagster_version, where.at("dagster-version"))
+    return Layer(select, ignore, severity, exit_zero, requested)
 
 
 def _rule_list(table: dict, key: str, where: _Locator) -> frozenset[str]:
@@ -230,3 +242,27 @@ def _rule_list(table: dict, key: str, where: _Locator) -> frozenset[str]:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise SettingsError(f"{where.at(key)}: `{key}` must be a list of rule names")
     return frozenset(check_rule(name, where.at(key, f'"{name}"' if name else None)) for name in value)
+
+
+class SettingsFinder:
+    """The settings for each checked file: `--config FILE`, or the nearest pyproject.toml with a
+    `[tool.instance-lint]` table above the file (each read once), then the command line on top."""
+
+    def __init__(self, command_line: Layer, config_file: str | None) -> None:
+        self.command_line = command_line
+        self.fixed = None if config_file is None else (config_file, load_config(Path(config_file)))
+        self.cache: dict[Path | None, Settings] = {}
+        self.tables: dict[Path, bool] = {}  # pyproject.toml -> has [tool.instance-lint]: each read once
+
+    def __call__(self, checked_file: str) -> Settings:
+        if self.fixed is not None:
+            shown, layer = self.fixed
+            return combine(layer, self.command_line, source=shown)
+        config = find_config(Path(checked_file), self.tables)
+        if config not in self.cache:
+            if config is None:
+                self.cache[config] = combine(self.command_line)
+            else:
+                shown = os.path.relpath(config) if not os.path.isabs(checked_file) else str(config)
+                self.cache[config] = combine(load_config(config, shown), self.command_line, source=shown)
+        return self.cache[config]

@@ -2,20 +2,27 @@
 
 Usage (from the repository root):
 
-    python scripts/generate_schema.py          # rewrite schema/*.json
-    python scripts/generate_schema.py --check  # exit 1 if they are stale
+    python scripts/generate_schema.py              # write schema/<X.Y>/, X.Y: installed Dagster
+    python scripts/generate_schema.py --out DIR    # write them to DIR instead
+    python scripts/generate_schema.py --check      # exit 1 if schema/<X.Y>/ (or DIR) is stale
+
+It runs on every supported Dagster minor version (1.9 to 1.13; scripts/regenerate_all.sh runs it in
+each version's venv). What the installed version lacks is detected, not assumed from its number: a
+top-level key it does not have (and so the class slot behind it), a base class that lives in another
+module, an optional extra the installed integration does not declare, a default it does not inject.
 
 Sources of truth, all read from the installed packages:
 
-* `dagster._core.instance.config.dagster_instance_config_schema()`: the 26 top-level keys;
+* `dagster._core.instance.config.dagster_instance_config_schema()`: the top-level keys (26 in 1.13);
 * every concrete ConfigurableClass that Dagster and the official integrations ship for a slot
   (found by importing every non-test module), and its `config_type()`;
 * Dagster's own loader rules (`convert_dagster_submodule_name`, `ConfigurableClassData.rehydrate`)
   for the module paths under which each class can be named.
 
 How Dagster config types become draft-07 JSON Schema is described in `SchemaBuilder`.
-The generator needs the `test` extra's packages plus `dagster-azure[container-apps]`, which
-ships AcaRunLauncher; it refuses to write a catalog without it.
+The generator needs the `test` extra's packages (Dagster and the integrations) plus, when the
+installed dagster-azure declares its `container-apps` extra (the one that ships AcaRunLauncher),
+that extra; it refuses to write a catalog without it.
 
 Dagster quirks the schema mirrors on purpose: a Float field accepts booleans (Python's bool is an
 int); `null` under a selector's chosen key means `{}` (`storage: {postgres: }`); a class slot's
@@ -55,8 +62,11 @@ import importlib
 import importlib.metadata
 import inspect
 import json
+import os
 import pkgutil
+import re
 import sys
+import tempfile
 import warnings
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping
@@ -78,13 +88,12 @@ from dagster._core.storage.config import mysql_config, pg_config
 from dagster._utils import convert_dagster_submodule_name
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SCHEMA_DIR = REPO_ROOT / "schema"
+SCHEMA_DIR = REPO_ROOT / "schema"  # the version's files go to SCHEMA_DIR / "<X.Y>" by default
 # Same names as linter/catalog.py (checked by tests/test_schema_generation.py).
 SCHEMA_FILENAME = "dagster-instance.schema.json"
 CATALOG_FILENAME = "class-catalog.json"
-SCHEMA_ID = (
-    "https://raw.githubusercontent.com/instance-lint/instance-lint/main/schema/" + SCHEMA_FILENAME
-)
+REPO_URL = "https://raw.githubusercontent.com/instance-lint/instance-lint/main/"
+SCHEMA_ID = REPO_URL + "schema/" + SCHEMA_FILENAME
 
 PACKAGES = (
     "dagster",
@@ -99,7 +108,9 @@ PACKAGES = (
 )
 INTEGRATION_DISTRIBUTIONS = tuple(name.replace("_", "-") for name in PACKAGES[1:])
 
-# slot -> base class that `ConfigurableClassData.rehydrate(as_type=...)` checks (instance/ref.py).
+# slot -> base class that `ConfigurableClassData.rehydrate(as_type=...)` checks (instance/ref.py),
+# where 1.13 defines it (`import_base` also finds it in an enclosing package, where older versions
+# define it). A slot exists in a version when its top-level key does (SLOT_PATHS).
 SLOT_BASES = {
     "run_launcher": "dagster._core.launcher.base.RunLauncher",
     "run_coordinator": "dagster._core.run_coordinator.base.RunCoordinator",
@@ -130,32 +141,32 @@ SLOT_PATHS = {
     ("defs_state_storage",): "defs_state_storage",
     ("instance_class",): "instance_class",
 }
-# Modules that ship slot classes only when their distribution's optional extra is installed.
-EXTRA_MODULES = {"dagster_azure.container_apps": "dagster-azure[container-apps]"}
+# Modules that ship slot classes only when their distribution's optional extra is installed:
+# module -> (distribution, extra). Required only where the installed distribution declares it.
+EXTRA_MODULES = {"dagster_azure.container_apps": ("dagster-azure", "container-apps")}
 RUN_QUEUE_CLASS = "dagster._core.run_coordinator.queued_run_coordinator.QueuedRunCoordinator"
 
 TOP_LEVEL_DESCRIPTIONS = {
     "local_artifact_storage": "Local artifact storage: the directory on local disk where Dagster "
-    "keeps artifacts. Default: `LocalArtifactStorage` with `base_dir: $DAGSTER_HOME`.",
+    "keeps artifacts. Default: `{default:local_artifact_storage}` with `base_dir: $DAGSTER_HOME`.",
     "compute_logs": "Compute log manager: captures the stdout/stderr of runs and steps. "
-    "Default: `LocalComputeLogManager` under `$DAGSTER_HOME/storage`.",
+    "Default: `{default:compute_logs}` under `$DAGSTER_HOME/storage`.",
     "storage": "Storage for runs, event logs and schedules in one setting: `postgres`, `mysql`, "
     "`sqlite` or a `custom` storage class. Cannot be combined with `run_storage`, "
     "`event_log_storage` or `schedule_storage`. Default: SQLite under `$DAGSTER_HOME`.",
-    "run_queue": "Settings of the default run coordinator, `QueuedRunCoordinator`, without naming "
-    "the class. Cannot be combined with `run_coordinator`.",
+    "run_queue": "{run_queue}",
     "run_storage": "Legacy per-store setting: the run storage class. Prefer `storage`; the two "
     "cannot be combined.",
     "event_log_storage": "Legacy per-store setting: the event log storage class. Prefer "
     "`storage`; the two cannot be combined.",
     "schedule_storage": "Legacy per-store setting: the schedule storage class. Prefer `storage`; "
     "the two cannot be combined.",
-    "scheduler": "Scheduler class. Default: `DagsterDaemonScheduler`, which runs schedules in the "
+    "scheduler": "Scheduler class. Default: `{default:scheduler}`, which runs schedules in the "
     "dagster-daemon.",
     "run_coordinator": "Run coordinator class: decides how submitted runs wait before they are "
-    "launched. Default: `QueuedRunCoordinator`. Cannot be combined with `run_queue`.",
+    "launched. Default: `{default:run_coordinator}`. Cannot be combined with `run_queue`.",
     "run_launcher": "Run launcher class: starts the process, container or job that executes a "
-    "run. Default: `DefaultRunLauncher` (a local subprocess).",
+    "run. Default: `{default:run_launcher}` (a local subprocess).",
     "telemetry": "Anonymous usage telemetry. `enabled` defaults to true.",
     "nux": "The new-user experience prompts in the Dagster UI. `enabled` defaults to true.",
     "instance_class": "A custom `DagsterInstance` subclass to load instead of `DagsterInstance`. "
@@ -168,10 +179,10 @@ TOP_LEVEL_DESCRIPTIONS = {
     "run_retries": "Automatic retries of failed runs, performed by the dagster-daemon.",
     "code_servers": "Code servers that Dagster starts for local code locations: startup and "
     "reload timeouts, and whether to wait for them on shutdown.",
-    "secrets": "Secrets loader that supplies environment variables to code locations. Default: "
-    "`PerProjectEnvFileLoader`, which reads each project's `.env` file.",
-    "defs_state_storage": "Storage for definitions state (state-backed definitions). Default: "
-    "`UPathDefsStateStorage` in the `defs_state` directory of the local artifact storage.",
+    "secrets": "Secrets loader that supplies environment variables to code locations. "
+    "{injected:secrets}",
+    "defs_state_storage": "Storage for definitions state (state-backed definitions). "
+    "{injected:defs_state_storage}",
     "retention": "How long the daemon keeps schedule, sensor and auto-materialize ticks. "
     "`purge_after_days` is a number of days for every tick status, or one per status; a value "
     "of 0 or less keeps those ticks forever.",
@@ -183,6 +194,18 @@ TOP_LEVEL_DESCRIPTIONS = {
     "concurrency": "Concurrency limits: for runs (`runs`, like the run queue's limits) and for "
     "ops and assets in pools (`pools`).",
 }
+
+# The parts of TOP_LEVEL_DESCRIPTIONS that depend on the installed version, read from it by
+# `version_placeholders`: `{default:<slot>}` is the class `InstanceRef.config_defaults()` gives the
+# slot; `{injected:<slot>}` says what the InstanceRef property named here loads when the slot is
+# unset (a version without the property has no such slot); `{run_queue}` depends on whether the
+# default run coordinator is QueuedRunCoordinator, which `run_queue` configures.
+INJECTING_PROPERTIES = {"secrets": "secrets_loader", "defs_state_storage": "defs_state_storage"}
+INJECTED_PHRASES = {"PerProjectEnvFileLoader": ", which reads each project's `.env` file"}
+PLACEHOLDER = re.compile(r"\{((?:default|injected):[a-z_]+|run_queue)\}")
+# A description may name (in backticks) only the key's own fields, at any depth, and top-level
+# keys, so that it never names a setting the installed version lacks; and these other words.
+DESCRIPTION_WORDS = {"defs_state"}
 
 # The Dagster docs page on dagster.yaml, and its section for each top-level key (heading anchors).
 DOCS_URL = "https://docs.dagster.io/deployment/oss/oss-instance-configuration"
@@ -404,7 +427,9 @@ def import_all_modules(packages: tuple[str, ...]) -> tuple[dict[str, ModuleType]
 def check_extras_imported(modules: Mapping[str, ModuleType]) -> None:
     """Refuse to write a catalog that silently lacks the classes behind an optional extra."""
     missing = [
-        f"{name} (install {extra})" for name, extra in EXTRA_MODULES.items() if name not in modules
+        f"{name} (install {dist}[{extra}])"
+        for name, (dist, extra) in EXTRA_MODULES.items()
+        if name not in modules and extra in declared_extras(dist)
     ]
     if missing:
         raise GenerationError("cannot import modules that ship slot classes: " + ", ".join(missing))
@@ -413,6 +438,53 @@ def check_extras_imported(modules: Mapping[str, ModuleType]) -> None:
 def import_object(qualified_name: str) -> Any:
     module_name, _, attribute = qualified_name.rpartition(".")
     return getattr(importlib.import_module(module_name), attribute)
+
+
+def import_base(qualified_name: str) -> type:
+    """The class named `qualified_name`, or, where the installed version defines it in an enclosing
+    package (e.g. `dagster._core.instance.DagsterInstance` before `dagster._core.instance.instance`
+    existed), the class of that name the nearest enclosing package exports."""
+    module_name, _, attribute = qualified_name.rpartition(".")
+    parts = module_name.split(".")
+    for end in range(len(parts), 1, -1):
+        try:
+            value = getattr(importlib.import_module(".".join(parts[:end])), attribute)
+        except (ImportError, AttributeError):
+            continue
+        if inspect.isclass(value):
+            return value
+    raise GenerationError(f"cannot import the base class {qualified_name} or an enclosing export")
+
+
+def qualified_name(cls: type) -> str:
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def has_top_level_path(root_type: ConfigType, path: TypePath) -> bool:
+    """Whether the installed version has the top-level key of `path` (then all of it must exist)."""
+    if path[0] not in root_type.fields:
+        return False
+    try:
+        field_at(root_type, path)
+    except (KeyError, AttributeError) as exc:
+        raise GenerationError(f"{'.'.join(path)}: the key exists but not this path") from exc
+    return True
+
+
+def slot_bases(root_type: ConfigType) -> dict[str, type]:
+    """The class slots of the installed version (those whose key it has), with their base class."""
+    paths = {slot: path for path, slot in SLOT_PATHS.items()}
+    return {
+        slot: import_base(base_name)
+        for slot, base_name in SLOT_BASES.items()
+        if has_top_level_path(root_type, paths[slot])
+    }
+
+
+def declared_extras(distribution: str) -> set[str]:
+    """The optional extras the installed `distribution` declares (Provides-Extra), normalized."""
+    declared = importlib.metadata.metadata(distribution).get_all("Provides-Extra") or []
+    return {re.sub(r"[-_.]+", "-", extra).lower() for extra in declared}
 
 
 def implements_configurable_class(cls: type) -> bool:
@@ -468,12 +540,13 @@ def loader_module_names(
     return sorted(m for m in candidates if dagster_loads(m, name, base) is cls)
 
 
-def discover_slot_classes(modules: Mapping[str, ModuleType]) -> dict[str, list[SlotClass]]:
+def discover_slot_classes(
+    modules: Mapping[str, ModuleType], bases: Mapping[str, type]
+) -> dict[str, list[SlotClass]]:
     """Per slot, one entry per (class, name it is loadable as), sorted by qualname and name."""
     names = class_names(modules)
     found: dict[str, list[SlotClass]] = {}
-    for slot, base_name in SLOT_BASES.items():
-        base = import_object(base_name)
+    for slot, base in bases.items():
         entries = [
             SlotClass(slot, cls, name, tuple(loader_module_names(cls, name, base, modules)))
             for cls in names
@@ -503,13 +576,15 @@ def integrations_version() -> str:
     return versions.pop()
 
 
-def build_catalog(slot_classes: Mapping[str, list[SlotClass]]) -> dict[str, Any]:
+def build_catalog(
+    slot_classes: Mapping[str, list[SlotClass]], bases: Mapping[str, type]
+) -> dict[str, Any]:
     return {
         "dagster_version": importlib.metadata.version("dagster"),
         "integrations_version": integrations_version(),
         "slots": {
             slot: {
-                "base_class": SLOT_BASES[slot],
+                "base_class": qualified_name(bases[slot]),
                 "classes": [
                     {
                         "class": item.name,
@@ -843,8 +918,10 @@ def slot_field_descriptions(slot: str, base: str) -> dict[str, str]:
     }
 
 
-def slot_definition(builder: SchemaBuilder, slot: str, entries: list[SlotClass]) -> dict[str, Any]:
-    base = SLOT_BASES[slot]
+def slot_definition(
+    builder: SchemaBuilder, slot: str, base_class: type, entries: list[SlotClass]
+) -> dict[str, Any]:
+    base = qualified_name(base_class)
     schema = builder.type_schema(resolve_to_config_type(configurable_class_schema()))
     for name, description in slot_field_descriptions(slot, base).items():
         schema["properties"][name].update(title=name, description=description)
@@ -870,14 +947,15 @@ def class_rule(entry: SlotClass) -> dict[str, Any]:
     return {"if": names_this_class, "then": then}
 
 
-def build_schema(slot_classes: Mapping[str, list[SlotClass]]) -> dict[str, Any]:
+def build_schema(
+    slot_classes: Mapping[str, list[SlotClass]], bases: Mapping[str, type], schema_id: str
+) -> dict[str, Any]:
     root_type = resolve_to_config_type(dagster_instance_config_schema())
-    if sorted(root_type.fields) != sorted(TOP_LEVEL_DESCRIPTIONS):
-        raise GenerationError("the top-level keys changed; update TOP_LEVEL_DESCRIPTIONS")
+    descriptions = top_level_descriptions(root_type)
     if not set(DOCS_SECTIONS) | set(DEFAULT_SNIPPETS) <= set(TOP_LEVEL_DESCRIPTIONS):
         raise GenerationError("DOCS_SECTIONS or DEFAULT_SNIPPETS names an unknown top-level key")
     classes = {entry.qualname: entry.cls for entries in slot_classes.values() for entry in entries}
-    overrides = slot_overrides(root_type)
+    overrides = slot_overrides(root_type, bases)
     roots = [(root_type, ())]
     roots += [(class_config_type(cls), ("#config:" + q,)) for q, cls in classes.items()]
     builder = SchemaBuilder(shared_type_keys(roots, overrides), overrides)
@@ -886,11 +964,12 @@ def build_schema(slot_classes: Mapping[str, list[SlotClass]]) -> dict[str, Any]:
         config_schema = builder.type_schema(class_config_type(cls), ("#config:" + qualname,))
         config_schema.setdefault("description", f"Configuration of `{qualname}`.")
         builder.definitions["config:" + qualname] = dict(config_schema, title=f"{cls.__name__} config")
-    for slot in SLOT_BASES:
-        builder.definitions["slot:" + slot] = slot_definition(builder, slot, slot_classes[slot])
+    for slot, base in bases.items():
+        definition = slot_definition(builder, slot, base, slot_classes[slot])
+        builder.definitions["slot:" + slot] = definition
 
     properties = builder.type_schema(root_type)["properties"]
-    for name, description in TOP_LEVEL_DESCRIPTIONS.items():
+    for name, description in descriptions.items():
         section, anchor = DOCS_SECTIONS.get(name, DEFAULT_DOCS_SECTION)
         properties[name].update(
             title=name,
@@ -898,10 +977,11 @@ def build_schema(slot_classes: Mapping[str, list[SlotClass]]) -> dict[str, Any]:
             markdownDescription=f"{description}\n\n[Dagster docs: {section}]({DOCS_URL}#{anchor})",
         )
     for name, snippets in DEFAULT_SNIPPETS.items():
-        properties[name]["defaultSnippets"] = snippets
+        if name in properties:
+            properties[name]["defaultSnippets"] = snippets
     return {
         "$schema": "http://json-schema.org/draft-07/schema#",
-        "$id": SCHEMA_ID,
+        "$id": schema_id,
         "title": "Dagster instance (dagster.yaml)",
         "description": "Dagster's instance configuration file, `$DAGSTER_HOME/dagster.yaml`.",
         "x-dagster-version": importlib.metadata.version("dagster"),
@@ -912,10 +992,14 @@ def build_schema(slot_classes: Mapping[str, list[SlotClass]]) -> dict[str, Any]:
     }
 
 
-def slot_overrides(root_type: ConfigType) -> dict[TypePath, dict[str, Any]]:
+def slot_overrides(
+    root_type: ConfigType, bases: Mapping[str, type]
+) -> dict[TypePath, dict[str, Any]]:
     """Field paths of the instance schema whose schema is a `$ref` instead of a conversion."""
     overrides: dict[TypePath, dict[str, Any]] = {}
     for path, slot in SLOT_PATHS.items():
+        if slot not in bases:
+            continue  # the installed version has no such key
         check_class_slot_fields(field_at(root_type, path).config_type)
         overrides[path] = ref("slot:" + slot)
     run_queue_type = field_at(root_type, ("run_queue",)).config_type
@@ -930,6 +1014,104 @@ def field_at(config_type: ConfigType, path: TypePath) -> Field:
     return field if len(path) == 1 else field_at(field.config_type, path[1:])
 
 
+def top_level_descriptions(root_type: ConfigType) -> dict[str, str]:
+    """TOP_LEVEL_DESCRIPTIONS for the keys the installed version has, its placeholders filled in."""
+    unknown = sorted(set(root_type.fields) - set(TOP_LEVEL_DESCRIPTIONS))
+    if unknown:
+        raise GenerationError(f"new top-level keys {unknown}; update TOP_LEVEL_DESCRIPTIONS")
+    values = version_placeholders()
+
+    def fill(match: re.Match[str]) -> str:
+        if match.group(1) not in values:
+            raise GenerationError(f"the installed Dagster has no value for {match.group(0)}")
+        return values[match.group(1)]
+
+    descriptions = {}
+    for name, template in TOP_LEVEL_DESCRIPTIONS.items():
+        if name not in root_type.fields:
+            continue
+        text = PLACEHOLDER.sub(fill, template)
+        allowed = set(root_type.fields) | DESCRIPTION_WORDS
+        allowed |= nested_field_names(root_type.fields[name].config_type)
+        named = set(re.findall(r"`([a-z][a-z0-9_]*)`", text))
+        if not named <= allowed:
+            raise GenerationError(f"the description of {name} names {sorted(named - allowed)}")
+        descriptions[name] = text
+    return descriptions
+
+
+def nested_field_names(config_type: ConfigType) -> set[str]:
+    names: set[str] = set()
+    pending = [config_type]
+    seen: set[str] = set()
+    while pending:
+        current = pending.pop()
+        if current.key in seen:
+            continue
+        seen.add(current.key)
+        if current.kind in FIELDED_KINDS:
+            names |= set(current.fields)
+        pending += [child for _, child in child_types(current)]
+    return names
+
+
+def version_placeholders() -> dict[str, str]:
+    """The values of the description placeholders (PLACEHOLDER), read from the installed Dagster."""
+    from dagster._core.instance.ref import InstanceRef
+
+    values: dict[str, str] = {}
+    with tempfile.TemporaryDirectory() as home, quiet_imports():
+        defaults = InstanceRef.config_defaults(home)
+        for slot, data in defaults.items():
+            if data is not None:
+                values["default:" + slot] = data.class_name
+        compute_logs = defaults["compute_logs"]
+        if yaml_load(compute_logs.config_yaml).get("base_dir") != os.path.join(home, "storage"):
+            raise GenerationError("compute_logs no longer defaults to $DAGSTER_HOME/storage")
+        instance_ref = InstanceRef.from_dir(home)
+        for slot, prop in INJECTING_PROPERTIES.items():
+            if isinstance(getattr(InstanceRef, prop, None), property):
+                values["injected:" + slot] = injected_phrase(getattr(instance_ref, prop), home)
+        coordinator = defaults["run_coordinator"]
+        default_coordinator = import_object(
+            convert_dagster_submodule_name(coordinator.module_name, "private")
+            + "."
+            + coordinator.class_name
+        )
+    queued = import_object(RUN_QUEUE_CLASS)
+    if default_coordinator is queued:
+        values["run_queue"] = (
+            f"Settings of the default run coordinator, `{queued.__name__}`, without naming the "
+            "class. Cannot be combined with `run_coordinator`."
+        )
+    else:
+        values["run_queue"] = (
+            f"Settings of `{queued.__name__}`: setting this key makes it the run coordinator "
+            f"without naming the class (the default is `{coordinator.class_name}`). Cannot be "
+            "combined with `run_coordinator`."
+        )
+    return values
+
+
+def injected_phrase(loaded: Any, home: str) -> str:
+    """What an unset slot loads: `loaded` is what the InstanceRef property returned for it."""
+    if loaded is None:
+        return "Default: none (nothing is loaded when the key is unset)."
+    name = type(loaded).__name__
+    where = ""
+    base_path = getattr(loaded, "base_path", None)
+    if base_path is not None:
+        relative = os.path.relpath(str(base_path), home)
+        where = f" in the `{relative}` directory of the local artifact storage"
+    return f"Default: `{name}`{INJECTED_PHRASES.get(name, '')}{where}."
+
+
+def yaml_load(text: str) -> Any:
+    import yaml  # Dagster's own dependency: the config of ConfigurableClassData is YAML
+
+    return yaml.safe_load(text) or {}
+
+
 # --------------------------------------------------------------------------------------------
 # Output
 # --------------------------------------------------------------------------------------------
@@ -939,16 +1121,44 @@ def render(document: Any) -> str:
     return json.dumps(document, indent=2, sort_keys=True) + "\n"
 
 
-def generate() -> dict[Path, str]:
+def dagster_minor_version() -> str:
+    """`X.Y` of the installed Dagster."""
+    return ".".join(importlib.metadata.version("dagster").split(".")[:2])
+
+
+def default_out_dir() -> Path:
+    return SCHEMA_DIR / dagster_minor_version()
+
+
+def schema_id(out_dir: Path) -> str:
+    """The schema's URL where the repository publishes it: its path in the repository, if any."""
+    try:
+        relative = (out_dir.resolve() / SCHEMA_FILENAME).relative_to(REPO_ROOT)
+    except ValueError:
+        return SCHEMA_ID
+    return REPO_URL + relative.as_posix()
+
+
+def display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(REPO_ROOT))
+    except ValueError:
+        return str(path)
+
+
+def generate(out_dir: Path | None = None) -> dict[Path, str]:
+    out_dir = default_out_dir() if out_dir is None else out_dir
+    root_type = resolve_to_config_type(dagster_instance_config_schema())
     with quiet_imports():
+        bases = slot_bases(root_type)
         modules, failed = import_all_modules(PACKAGES)
         for line in failed:
             print(f"generate_schema: skipped module {line}", file=sys.stderr)
         check_extras_imported(modules)
-        slot_classes = discover_slot_classes(modules)
+        slot_classes = discover_slot_classes(modules, bases)
     return {
-        SCHEMA_DIR / SCHEMA_FILENAME: render(build_schema(slot_classes)),
-        SCHEMA_DIR / CATALOG_FILENAME: render(build_catalog(slot_classes)),
+        out_dir / SCHEMA_FILENAME: render(build_schema(slot_classes, bases, schema_id(out_dir))),
+        out_dir / CATALOG_FILENAME: render(build_catalog(slot_classes, bases)),
     }
 
 
@@ -962,7 +1172,7 @@ def stale_files(outputs: Mapping[Path, str]) -> list[str]:
         diff = list(difflib.unified_diff(current.splitlines(), text.splitlines(), lineterm="", n=0))
         edits = [line for line in diff if line[:1] in ("+", "-") and line[:3] not in ("+++", "---")]
         first = next((line for line in diff if line.startswith("@@")), "")
-        name = path.relative_to(REPO_ROOT)
+        name = display(path)
         summaries.append(f"{name}: {len(edits)} changed lines, first hunk {first}")
     return summaries
 
@@ -970,9 +1180,16 @@ def stale_files(outputs: Mapping[Path, str]) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="exit 1 if the files are stale")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="directory of the files (default: schema/<X.Y>/ for the installed Dagster X.Y)",
+    )
     args = parser.parse_args(argv)
+    out_dir = default_out_dir() if args.out is None else args.out
     try:
-        outputs = generate()
+        outputs = generate(out_dir)
     except GenerationError as exc:
         print(f"generate_schema: {exc}", file=sys.stderr)
         return 2
@@ -981,12 +1198,13 @@ def main(argv: list[str] | None = None) -> int:
         for line in stale:
             print(f"stale: {line}", file=sys.stderr)
         if stale:
-            print("run: python scripts/generate_schema.py", file=sys.stderr)
+            out = "" if args.out is None else f" --out {args.out}"
+            print(f"run: python scripts/generate_schema.py{out}", file=sys.stderr)
         return 1 if stale else 0
-    SCHEMA_DIR.mkdir(exist_ok=True)
+    out_dir.mkdir(parents=True, exist_ok=True)
     for path, text in outputs.items():
         path.write_text(text, encoding="utf-8")
-        print(f"wrote {path.relative_to(REPO_ROOT)} ({len(text.encode()) / 1024:.1f} KB)")
+        print(f"wrote {display(path)} ({len(text.encode()) / 1024:.1f} KB)")
     return 0
 
 

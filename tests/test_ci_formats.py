@@ -117,7 +117,7 @@ def test_github_file_is_relative_to_the_repository_root(repo: Path, monkeypatch)
     monkeypatch.chdir(deploy)
     lines = check("--format", "github", "dagster.yaml").stdout.splitlines()
     assert {parse_command(line)[1]["file"] for line in lines[:-1]} == {"deploy/dagster.yaml"}
-    assert lines[-1] == "Found 9 errors, 1 warning in 1 file."
+    assert lines[-1] == "Found 9 errors, 1 warning in 1 file, judged as Dagster 1.13 (the newest; no `dagster` pin above the file)."
 
 
 def test_github_is_chosen_under_github_actions(repo: Path):

@@ -35,7 +35,7 @@ def files(tmp_path: Path) -> dict[str, Path]:
 def test_valid_file_exits_zero(files):
     result = run(str(files["valid"]))
     assert result.exit_code == 0
-    assert "No problems found in 1 file." in result.output
+    assert "No problems found in 1 file, judged as Dagster 1.13" in result.output
 
 
 def test_invalid_file_reports_location_and_exits_one(files):
@@ -113,7 +113,10 @@ def test_json_output_shape(files):
     result = run("--format", "json", str(files["invalid"]))
     assert result.exit_code == 1
     payload = json.loads(result.output)
-    assert set(payload) == {"version", "findings"}
+    assert set(payload) == {"version", "findings", "files"}
+    [judged] = payload["files"]  # files is a temporary directory: no `dagster` pin above it
+    assert judged == {"path": str(files["invalid"]), "dagster_version": "1.13",
+                      "dagster_version_source": "the newest; no `dagster` pin above the file"}
     [finding] = payload["findings"]
     assert finding == {
         "path": str(files["invalid"]),
@@ -148,7 +151,7 @@ def test_bundled_example_is_clean():
     example = REPO / "examples"
     result = run(str(example / "dagster.yaml"), "--env-file", str(example / "production.env"))
     assert result.exit_code == 0, result.output
-    assert "No problems found in 1 file." in result.output
+    assert "No problems found in 1 file, judged as Dagster 1.13" in result.output
 
 
 ENV_REFERENCE = "storage:\n  postgres:\n    postgres_url:\n      env: PG_URL\n"

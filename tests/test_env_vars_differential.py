@@ -15,6 +15,7 @@ from dagster_shared.yaml_utils import DagsterYamlLoader
 
 from dagster_oracle import judge
 from fixture_markers import fixture_id, fixture_paths, load_markers
+from linter.api import newest_model
 from linter.api import lint_text
 from linter.findings import KeyPath
 from linter.rules.env_vars import env_references
@@ -54,7 +55,7 @@ def _fixed_env(path: Path) -> dict[str, str]:
     text = path.read_text(encoding="utf-8")
     lines = text.splitlines()
     data = yaml.load(text, Loader=DagsterYamlLoader)
-    sources = {reference.name: reference for reference in env_references(data)}
+    sources = {reference.name: reference for reference in env_references(data, newest_model().schema)}
     env = dict(load_markers(path).env)
     for line in _error_markers(path):
         match = _NAME_ON_LINE.search(lines[line - 1])

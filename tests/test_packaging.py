@@ -18,8 +18,9 @@ def test_wheel_contains_schema_and_catalog(tmp_path):
     [wheel] = tmp_path.glob("instance_lint-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "linter/schema/dagster-instance.schema.json" in names
-    assert "linter/schema/class-catalog.json" in names
-    assert "linter/schema/instance-defaults.json" in names
+    for version in ("1.9", "1.10", "1.11", "1.12", "1.13"):
+        for data in ("dagster-instance.schema.json", "class-catalog.json", "instance-defaults.json"):
+            assert f"linter/schema/{version}/{data}" in names
     assert "linter/cli.py" in names
     assert "linter/rule_docs/unknown-key.md" in names
     assert "linter/rule_docs/placeholder-value.md" in names

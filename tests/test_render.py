@@ -23,6 +23,7 @@ from dagster_oracle import judge
 from fixture_markers import fixture_id, load_markers
 from linter.cli import cli
 from linter.document import parse_document
+from linter.api import newest_model
 from linter.resolve import resolve
 
 REPO = Path(__file__).resolve().parent.parent
@@ -181,7 +182,7 @@ def _assert_matches_dagster(source: Path, env: dict[str, str], tmp_path: Path, m
         pytest.skip("custom instance class")
 
     document = parse_document(source.read_bytes(), source.name)
-    resolved = resolve(document, env, HOME)
+    resolved = resolve(document, env, HOME, newest_model())
     if "run_storage" in resolved.data or "event_log_storage" in resolved.data:
         pytest.skip("legacy per-kind storages: not compared yet")
     rendered = _normalise_implied(_rendered_slots(resolved.data, resolved.implied))
@@ -286,7 +287,8 @@ def test_implied_storages_are_comments_under_show_origin_and_full_only_with_expa
     assert "run_storage" not in yaml.safe_load(origin)
     code, expanded = _render(source, "--dagster-home", str(tmp_path), "--expand")
     data = yaml.safe_load(expanded)
-    assert code == 0 and expanded.startswith("# --expand:")
+    assert code == 0 and expanded.startswith("# judged as Dagster 1.13 (../../../pyproject.toml:")
+    assert expanded.splitlines()[1].startswith("# --expand:")
     assert {data[k]["class"] for k in ("run_storage", "event_log_storage", "schedule_storage")} == {
         "PostgresRunStorage", "PostgresEventLogStorage", "PostgresScheduleStorage"}
     assert data["run_storage"]["config"] == data["storage"]["postgres"]

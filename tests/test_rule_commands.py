@@ -26,7 +26,7 @@ def test_rules_lists_every_rule_with_severity_and_summary():
     for line, info in zip(lines, RULES.values()):
         slug, severity, summary = line.split(None, 2)
         assert (slug, severity, summary) == (info.slug, info.severity.value, info.summary)
-    assert "unused-suppression  info     " in result.output
+    assert "unused-suppression   info     " in result.output
 
 
 def test_rules_as_json():

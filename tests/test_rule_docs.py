@@ -11,6 +11,8 @@ import re
 import pytest
 
 from linter.api import lint_text
+from linter.model.choice import requested_version
+from linter.model.store import load_model, supported_versions
 from linter.rulebook import RULES, rule_doc
 
 SECTIONS = ["What it does", "Why it matters", "Example", "Fix"]
@@ -43,11 +45,21 @@ def test_doc_has_exactly_the_sections(slug):
     assert _sections(doc)["Why it matters"].strip()
 
 
+def _lint_section(body: str) -> list:
+    """The section's YAML, judged as the `--dagster-version X` the section names, if any."""
+    asked = re.search(r"`--dagster-version ([^`]+)`", body)
+    if asked is None:
+        return lint_text(_yaml_block(body), "dagster.yaml", env={})
+    choice = requested_version(asked[1], "--dagster-version", supported_versions())
+    return lint_text(_yaml_block(body), "dagster.yaml", env={}, model=load_model(choice.version),
+                     version=choice)
+
+
 @pytest.mark.parametrize("slug", DOCUMENTED)
 def test_example_triggers_the_rule_and_fix_does_not(slug):
     sections = _sections(rule_doc(slug))
-    example = lint_text(_yaml_block(sections["Example"]), "dagster.yaml", env={})
-    fixed = lint_text(_yaml_block(sections["Fix"]), "dagster.yaml", env={})
+    example = _lint_section(sections["Example"])
+    fixed = _lint_section(sections["Fix"])
     assert any(f.rule == slug for f in example), [f.rule for f in example]
     assert not [f for f in fixed if f.rule == slug], [f.message for f in fixed if f.rule == slug]
 

@@ -8,6 +8,8 @@ here; positions are checked end-to-end with the document loader elsewhere.
 
 from __future__ import annotations
 
+import dataclasses
+
 import re
 from collections import Counter
 from pathlib import Path
@@ -16,7 +18,8 @@ import pytest
 import yaml
 
 from fixture_markers import parse_markers
-from linter.catalog import Catalog, ClassEntry, load_catalog
+from linter.api import newest_model
+from linter.model import Catalog, ClassEntry
 from linter.findings import Target, Violation
 from linter.rules import RuleContext, run_checks
 from linter.rules.classes import (
@@ -55,6 +58,8 @@ _SYNC_COORDINATOR = _core(
     "dagster",
     "dagster._core.run_coordinator",
 )
+
+NEWEST = newest_model()
 
 # A hand-written excerpt of the catalog: enough classes per slot to exercise every check.
 CATALOG = Catalog(
@@ -302,7 +307,7 @@ VALUE_RULES = frozenset({"invalid-retention", "suspicious-value", "deprecated"})
 
 
 def _violations(data, catalog: Catalog = CATALOG, environ=None) -> list[Violation]:
-    context = RuleContext(data=data, catalog=catalog, environ=environ or {})
+    context = RuleContext(data=data, model=dataclasses.replace(NEWEST, catalog=catalog), environ=environ or {})
     return list(run_checks(context, selected=lambda slug: slug not in VALUE_RULES))
 
 
@@ -509,7 +514,7 @@ def test_run_monitoring_with_unknown_launcher_is_not_judged():
 
 @pytest.mark.parametrize("name", ALL_FIXTURES)
 def test_with_the_generated_catalog(name):
-    catalog = load_catalog()
+    catalog = NEWEST.catalog
     assert {(v.rule, v.key_path) for v in _fixture_violations(name, catalog)} == EXPECTED.get(name, set())
 
 
@@ -517,7 +522,7 @@ def test_with_the_generated_catalog(name):
 
 
 def _found(data, environ) -> set[tuple[str, tuple]]:
-    return {(v.rule, v.key_path) for v in run_checks(RuleContext(data=data, catalog=CATALOG, environ=environ))}
+    return {(v.rule, v.key_path) for v in run_checks(RuleContext(data=data, model=dataclasses.replace(NEWEST, catalog=CATALOG), environ=environ))}
 
 
 def test_concurrency_maximum_follows_the_environment():
@@ -605,12 +610,12 @@ def test_env_where_only_plain_values_are_accepted_is_the_schemas_business():
 
 def test_a_mapping_with_env_and_other_keys_is_not_an_env_reference():
     data = {"storage": {"sqlite": {"base_dir": {"env": "UNSET", "default": "/tmp"}}}}
-    assert env_references(data) == []
+    assert env_references(data, NEWEST.schema) == []
 
 
 def test_user_class_config_is_not_judged():
     data = {"run_launcher": {"module": "my_company.launchers", "class": "MyLauncher", "config": {"token": {"env": "UNSET"}}}}
-    assert env_references(data) == []
+    assert env_references(data, NEWEST.schema) == []
 
 
 def test_env_references_in_lists_and_every_resolved_section():
@@ -620,7 +625,7 @@ def test_env_references_in_lists_and_every_resolved_section():
         "run_queue": {"dequeue_num_workers": {"env": "WORKERS"}},
         "scheduler": {"module": "dagster.core.scheduler", "class": "DagsterDaemonScheduler", "config": {"max_catchup_runs": {"env": "CATCHUP"}}},
     }
-    found = {(r.name, r.path, r.source_type) for r in env_references(data)}
+    found = {(r.name, r.path, r.source_type) for r in env_references(data, NEWEST.schema)}
     assert found == {
         ("ECS_VAR", ("run_launcher", "config", "env_vars", 1), "StringSource"),
         ("ARN", ("run_launcher", "config", "secrets", 0, "valueFrom"), "StringSource"),

@@ -10,7 +10,7 @@ import pytest
 
 from linter import schema
 from linter.api import lint_text
-from linter.catalog import load_catalog
+from linter.api import newest_model
 from linter.rules import RuleContext, run_checks
 from linter.rules.retention import as_retention_violation, closest_status
 
@@ -22,14 +22,14 @@ def _findings(text: str, env=None):
 
 
 def test_schema_problems_under_purge_after_days_become_invalid_retention():
-    violations = schema.validate({"retention": {"sensor": {"purge_after_days": {"skiped": 7, "success": "30"}}}})
+    violations = schema.validate({"retention": {"sensor": {"purge_after_days": {"skiped": 7, "success": "30"}}}}, newest_model())
     assert sorted(v.rule for v in violations) == ["invalid-retention", "invalid-retention"]
     typo = next(v for v in violations if v.key_path[-1] == "skiped")
     assert typo.suggestion == "skipped" and "did you mean `skipped`?" in typo.message
 
 
 def test_other_schema_problems_keep_their_rule():
-    violations = schema.validate({"retention": {"sensor": {}}, "telemetry": {"enabled": "maybe"}})
+    violations = schema.validate({"retention": {"sensor": {}}, "telemetry": {"enabled": "maybe"}}, newest_model())
     assert {v.rule for v in violations} == {"missing-key", "invalid-type"}
 
 
@@ -100,6 +100,6 @@ def test_checks_skip_values_of_unexpected_types(value):
         "run_monitoring": {"start_timeout_seconds": value},
         "run_launcher": {"module": "dagster_aws.ecs", "class": "EcsRunLauncher", "config": {"secrets": value}},
     }
-    context = RuleContext(data=data, catalog=load_catalog(), environ={})
+    context = RuleContext(data=data, model=newest_model(), environ={})
     found = [v for v in run_checks(context, selected=lambda slug: slug in MINE)]
     assert all(v.rule == "deprecated" for v in found)  # only the deprecated default_op_concurrency_limit key

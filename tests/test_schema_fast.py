@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from linter.document import parse_document
-from linter.schema import _validator, load_schema
+from linter.api import newest_model
 from linter.schema_fast import Unsure, is_valid
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,7 +36,8 @@ def test_quick_answer_matches_jsonschema(path: Path) -> None:
     data = parse_document(path.read_bytes(), str(path)).data
     if not isinstance(data, dict):
         pytest.skip("not a mapping: never validated")
-    schema, validator = load_schema(), _validator()
+    model = newest_model()
+    schema, validator = model.schema, model.validator()
     for variant in _variants(data):
         try:
             quick = is_valid(variant, schema)

@@ -31,12 +31,13 @@ from dagster._config import process_config, resolve_to_config_type, validate_con
 from dagster._core.instance.config import dagster_instance_config_schema  # noqa: E402
 from dagster._serdes import ConfigurableClassData  # noqa: E402
 
-from linter import catalog as linter_catalog  # noqa: E402
+from linter.model import store as linter_store  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 GENERATOR = REPO_ROOT / "scripts" / "generate_schema.py"
-SCHEMA = json.loads((REPO_ROOT / "schema" / linter_catalog.SCHEMA_FILENAME).read_text("utf-8"))
-CATALOG = json.loads((REPO_ROOT / "schema" / linter_catalog.CATALOG_FILENAME).read_text("utf-8"))
+NEWEST = linter_store.supported_versions()[-1]  # the version the test environment's Dagster is
+SCHEMA = json.loads((REPO_ROOT / "schema" / NEWEST / linter_store.SCHEMA_FILENAME).read_text("utf-8"))
+CATALOG = json.loads((REPO_ROOT / "schema" / NEWEST / linter_store.CATALOG_FILENAME).read_text("utf-8"))
 
 
 @functools.cache
@@ -126,8 +127,8 @@ def test_schema_uses_no_keyword_newer_than_draft_07():
 
 def test_file_names_and_versions():
     generator = load_generator()
-    assert generator.SCHEMA_FILENAME == linter_catalog.SCHEMA_FILENAME
-    assert generator.CATALOG_FILENAME == linter_catalog.CATALOG_FILENAME
+    assert generator.SCHEMA_FILENAME == linter_store.SCHEMA_FILENAME
+    assert generator.CATALOG_FILENAME == linter_store.CATALOG_FILENAME
     assert SCHEMA["x-dagster-version"] == CATALOG["dagster_version"] == "1.13.27"
     assert CATALOG["integrations_version"] == "0.29.27"
 
@@ -234,7 +235,7 @@ def test_catalog_entry_fields():
 
 
 def test_catalog_loads_with_the_linter():
-    loaded = linter_catalog.load_catalog()
+    loaded = linter_store.load_model(NEWEST).catalog
     assert set(loaded.slots()) == SLOTS
     entry = loaded.find("run_launcher", "dagster_k8s", "K8sRunLauncher")
     assert entry is not None and entry.package == "dagster-k8s"

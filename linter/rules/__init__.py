@@ -1,6 +1,6 @@
 """Registry of semantic checks: plain functions over the loaded document that yield Violations.
 
-A check receives a `RuleContext` (the document as Dagster loads it, plus the class catalog) and
+A check receives a `RuleContext` (the document as Dagster loads it, plus the Dagster model) and
 yields `Violation`s. It never computes positions: the runner locates each violation's key path.
 Checks must be total: a value of an unexpected type is the schema's business, so a check skips
 what it cannot judge instead of raising.
@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from linter.catalog import Catalog
 from linter.findings import Violation
+from linter.model import Catalog, DagsterModel
 from linter.rulebook import RULES
 
 if TYPE_CHECKING:
@@ -23,9 +23,13 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class RuleContext:
     data: dict[str, Any]  # the document exactly as Dagster's loader sees it (last duplicate wins)
-    catalog: Catalog
+    model: DagsterModel  # the Dagster version the file is judged as
     environ: Mapping[str, str] = field(default_factory=dict)  # what `env:` references resolve to
     document: Document | None = None  # positions, source text and comments, for rules that need them
+
+    @property
+    def catalog(self) -> Catalog:
+        return self.model.catalog
 
 
 CheckFunction = Callable[[RuleContext], Iterable[Violation]]

@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from linter.catalog import Catalog, ClassEntry
+from linter.model import Catalog, ClassEntry
 from linter.findings import KeyPath, Target, Violation
 from linter.rules import RuleContext, check
 

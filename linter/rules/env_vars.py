@@ -93,14 +93,10 @@ def env_name(value: Any) -> str | None:
 
 
 def env_references(
-    data: Any, schema: Mapping[str, Any] | None = None, sections: Container[str] = RESOLVED_SECTIONS
+    data: Any, schema: Mapping[str, Any], sections: Container[str] = RESOLVED_SECTIONS
 ) -> list[EnvReference]:
     """Every `{env: NAME}` in `data` that sits in a StringSource/IntSource/BoolSource field of one of the
-    top-level `sections`, in document order."""
-    if schema is None:
-        from linter.schema import load_schema
-
-        schema = load_schema()
+    top-level `sections` of `schema` (the model's), in document order."""
     found: dict[KeyPath, EnvReference] = {}
     properties = schema.get("properties")
     if not isinstance(data, dict) or not isinstance(properties, dict):
@@ -272,7 +268,7 @@ def env_reference_resolves(context: RuleContext) -> Iterator[Violation]:
     """
     if not isinstance(context.data, dict):
         return
-    for reference in env_references(context.data):
+    for reference in env_references(context.data, context.model.schema):
         where = format_key_path(reference.path)
         at = (*reference.path, "env")
         value = _read(context.environ, reference.name)

@@ -74,7 +74,7 @@ def _strings(value: Any, path: KeyPath, seen: set[int]) -> Iterator[tuple[KeyPat
             yield from _strings(child, (*path, key), seen)
 
 
-def _resolves_env_at(data: dict, path: KeyPath) -> bool:
+def _resolves_env_at(data: dict, path: KeyPath, schema: Any) -> bool:
     """Whether Dagster would resolve `{env: NAME}` written at `path` (a StringSource-like field)."""
     root = dict(data)
     node: Any = root
@@ -84,7 +84,7 @@ def _resolves_env_at(data: dict, path: KeyPath) -> bool:
         node[part] = child
         node = child
     node[path[-1]] = {"env": "X"}
-    return any(reference.path == path for reference in env_references(root))
+    return any(reference.path == path for reference in env_references(root, schema))
 
 
 def _effect(path: KeyPath, value: str, reference: str) -> str:
@@ -120,7 +120,7 @@ def shell_style_reference(context: RuleContext) -> Iterator[Violation]:
         whole = match.group() == value
         suggestion = None
         fix = f"use `{{env: {name}}}` instead" if whole else "write the value out, or set the whole value with `{env: NAME}`"
-        if whole and _resolves_env_at(data, path):
+        if whole and _resolves_env_at(data, path, context.model.schema):
             suggestion = f"{{env: {name}}}"
         elif whole:
             fix = "write the value out: Dagster does not resolve `env:` in this field"

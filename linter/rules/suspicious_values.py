@@ -221,7 +221,7 @@ def env_reference_in_settings(context: RuleContext) -> Iterator[Violation]:
     from linter.rules.env_vars import RESOLVED_SECTIONS, env_references
 
     settings = [key for key in context.data if isinstance(key, str) and key not in RESOLVED_SECTIONS]
-    for reference in env_references(context.data, sections=settings):
+    for reference in env_references(context.data, context.model.schema, sections=settings):
         yield _warning(
             reference.path,
             f"`{format_key_path(reference.path)}` is an `env:` reference, but Dagster never resolves `env:` in "

@@ -1,6 +1,6 @@
 """The class catalog: which classes Dagster and its official integrations ship for each slot.
 
-`schema/class-catalog.json` is written by `scripts/generate_schema.py`. Its shape:
+`schema/<X.Y>/class-catalog.json` is written by `scripts/generate_schema.py`. Its shape:
 
     {
       "dagster_version": "1.13.27",
@@ -30,13 +30,7 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
-
-CATALOG_FILENAME = "class-catalog.json"
-SCHEMA_FILENAME = "dagster-instance.schema.json"
 
 
 @dataclass(frozen=True)
@@ -73,25 +67,7 @@ class Catalog:
         return [e for e in self.entries if e.slot == slot]
 
 
-def data_path(filename: str) -> Path:
-    """The bundled file: inside the installed wheel (linter/schema/) or the source checkout (schema/)."""
-    beside = Path(__file__).parent / "schema" / filename  # an installed wheel, without importing
-    if beside.is_file():  # importlib.resources (tempfile, shutil...: ~5 ms at every start)
-        return beside
-    checkout = Path(__file__).resolve().parent.parent / "schema" / filename
-    if checkout.is_file():
-        return checkout
-    from importlib import resources  # a package in a zip file
-
-    packaged = resources.files("linter").joinpath("schema", filename)
-    if packaged.is_file():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parent.parent / "schema" / filename
-
-
-@lru_cache(maxsize=1)
-def load_catalog() -> Catalog:
-    raw = json.loads(data_path(CATALOG_FILENAME).read_text(encoding="utf-8"))
+def catalog_from_json(raw: dict) -> Catalog:
     entries = tuple(
         ClassEntry(
             slot=slot,

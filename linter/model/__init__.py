@@ -1,0 +1,50 @@
+"""What instance-lint knows about one Dagster version, as a value.
+
+A `DagsterModel` holds one supported Dagster minor version's generated data: the JSON Schema of its
+`dagster.yaml`, the catalog of the classes it and its integrations ship, and the defaults its
+`InstanceRef` applies. `linter.model.store` loads one per version from `schema/<X.Y>/`; the command
+line chooses the version (`linter.model.choice`) and passes the model to everything that needs
+Dagster facts: the schema check, the rules (through `RuleContext`), `resolve` and `render`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from linter.model.catalog import Catalog, ClassEntry
+
+__all__ = ["Catalog", "ClassEntry", "DagsterModel"]
+
+
+@dataclass(frozen=True, eq=False)
+class DagsterModel:
+    version: str  # the supported minor version, "1.13"
+    schema: Mapping[str, Any]  # draft-07 JSON Schema of dagster.yaml
+    catalog: Catalog
+    defaults: Mapping[str, Any]  # what InstanceRef fills in (instance-defaults.json)
+    _built: dict = field(default_factory=dict, repr=False)  # lazily built helpers, per model
+
+    @property
+    def dagster_version(self) -> str:
+        """The Dagster release the data was generated from, "1.13.27"."""
+        return self.catalog.dagster_version
+
+    @property
+    def integrations_version(self) -> str:
+        return self.catalog.integrations_version
+
+    def validator(self) -> Any:
+        """A jsonschema validator for `schema`, built on first use (importing jsonschema costs ~50 ms)."""
+        if "validator" not in self._built:
+            from jsonschema import Draft7Validator, validators
+
+            # Dagster's Int rejects booleans and floats (even 1.0); draft-07's "integer" accepts 1.0.
+            def is_strict_integer(_checker, instance):
+                return isinstance(instance, int) and not isinstance(instance, bool)
+
+            type_checker = Draft7Validator.TYPE_CHECKER.redefine("integer", is_strict_integer)
+            validator_class = validators.extend(Draft7Validator, type_checker=type_checker)
+            self._built["validator"] = validator_class(self.schema)
+        return self._built["validator"]

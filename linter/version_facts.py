@@ -1,0 +1,80 @@
+"""Findings that another supported Dagster version would not give, told as a version fact.
+
+A key, class or field the judged version lacks but another supported version has is still reported
+under its usual slug (`unknown-key`, `unknown-class`, `missing-key`), with the message saying when it
+arrived or left: "`freshness` was added in Dagster 1.11; this file is judged as Dagster 1.10
+(requirements.txt:3)". The file is judged again as each other supported version, only when the judged
+version found one of these (the error path; a clean file never loads another version).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+from linter.findings import Violation
+from linter.model import DagsterModel
+from linter.model.choice import VersionChoice
+from linter.model.store import load_model, supported_versions, version_key
+
+VERSIONED_RULES = frozenset({"unknown-key", "unknown-class", "missing-key"})
+_DID_YOU_MEAN = re.compile(r"[:;] did you mean `[^`]*`\?")
+
+Judge = Callable[[DagsterModel], list[Violation]]
+
+
+def with_version_facts(violations: list[Violation], model: DagsterModel, version: VersionChoice | None,
+                       judge: Judge) -> list[Violation]:
+    """`violations` (found as `model`'s version), each versioned one told when other versions accept it."""
+    others = [other for other in supported_versions() if other != model.version]
+    refused_elsewhere = {other: _versioned_paths(judge(load_model(other))) for other in others}
+    reason = version.reason if version is not None else "the newest supported"
+    told = []
+    for violation in violations:
+        if violation.rule in VERSIONED_RULES:
+            accepted = [other for other in others if not _refuses(refused_elsewhere[other], violation)]
+            if accepted:
+                fact, arrives_later = _version_fact(violation.rule, accepted, model.version, supported_versions())
+                message = violation.message
+                suggestion = violation.suggestion
+                if arrives_later:  # what the user wrote is right for a newer Dagster: no replacement
+                    message, suggestion = _DID_YOU_MEAN.sub("", message), None
+                violation = replace(violation, message=f"{message}; {fact}; this file is judged as "
+                                                       f"Dagster {model.version} ({reason})", suggestion=suggestion)
+        told.append(violation)
+    return told
+
+
+def _versioned_paths(violations: list[Violation]) -> set[tuple]:
+    return {(v.rule, tuple(v.key_path)) for v in violations if v.rule in VERSIONED_RULES}
+
+
+def _refuses(refused: set[tuple], violation: Violation) -> bool:
+    """Whether another version refuses the same thing: the same finding at the same key, or an unknown key
+    or class above it (a version without `defs_state_storage` refuses its `class` along with it); for a
+    missing key, anything refused inside the mapping that misses it (its class, say)."""
+    path = tuple(violation.key_path)
+    if (violation.rule, path) in refused:
+        return True
+    if violation.rule == "missing-key" and any(other[:len(path)] == path for _, other in refused):
+        return True  # not required there only because what it belongs to is refused itself
+    return any((rule, path[:length]) in refused for rule in ("unknown-key", "unknown-class")
+               for length in range(len(path)))
+
+
+def _version_fact(rule: str, accepted: Sequence[str], judged: str, supported: Sequence[str]) -> tuple[str, bool]:
+    """When the versions that accept it are: from some version on, up to some version, or a few; and
+    whether it arrives only in versions newer than the judged one."""
+    ordered = sorted(accepted, key=version_key)
+    first, last = ordered[0], ordered[-1]
+    contiguous = list(supported[supported.index(first):supported.index(last) + 1]) == ordered
+    later = contiguous and last == supported[-1] and version_key(first) > version_key(judged)
+    if rule == "missing-key":
+        return (f"Dagster {first} and later do not require it" if later else
+                f"Dagster {', '.join(ordered)} do not require it"), False
+    if later:
+        return f"it was added in Dagster {first}", True
+    if contiguous and first == supported[0] and version_key(last) < version_key(judged):
+        return f"it was removed in Dagster {supported[supported.index(last) + 1]}", False
+    return f"it exists only in Dagster {', '.join(ordered)}", False

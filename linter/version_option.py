@@ -1,0 +1,30 @@
+"""`--dagster-version` for `check`, `render` and `schema`, and the models a run judges files with."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from linter.model import DagsterModel
+from linter.model.choice import VersionChoice, choose_version
+from linter.model.store import load_model, supported_versions
+
+dagster_version_option = click.option(
+    "--dagster-version", "dagster_version", default=None, metavar="X.Y",
+    help="Judge as this Dagster version (1.11 or 1.11.16; default: `dagster-version` in [tool.instance-lint], "
+         "else the nearest `dagster` pin above the file, else the newest supported).")
+
+
+class ModelChooser:
+    """Chooses each file's version and loads each version's model once per run."""
+
+    def __init__(self) -> None:
+        self.supported = supported_versions()
+        self.models: dict[str, DagsterModel] = {}
+
+    def choose(self, requested: str | None, where: str, checked_file: Path | None) -> tuple[VersionChoice, DagsterModel]:
+        choice = choose_version(requested, where, checked_file, self.supported)
+        if choice.version not in self.models:
+            self.models[choice.version] = load_model(choice.version)
+        return choice, self.models[choice.version]
