@@ -6,7 +6,6 @@ import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-import click
 
 _DOTENV_LINE = re.compile(
     r"""^\s*(?:export\s+)?(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*=\s*
@@ -61,15 +60,3 @@ def build_environment(
         name, value = parse_assignment(assignment)
         environment[name] = value
     return environment
-
-
-def environment_options(command):
-    """`--env-file FILE` and `--env NAME=VALUE`, shared by every command that resolves `env:`."""
-    command = click.option(
-        "--env", "env_assignments", multiple=True, metavar="NAME=VALUE",
-        help="Set an environment variable for `env:` references (repeatable; wins over --env-file).",
-    )(command)
-    return click.option(
-        "--env-file", "env_files", multiple=True, metavar="FILE",
-        help="Read environment variables for `env:` references from a dotenv file (repeatable).",
-    )(command)

@@ -22,7 +22,7 @@ from click.testing import CliRunner
 from linter.cli import cli
 from linter.findings import Finding, Severity, Span
 from linter.reporters import REPORTERS, Report
-from linter.reporters_ci import github_annotation
+from linter.reporters.ci import github_annotation
 from linter.rulebook import RULES, rule_doc
 
 HERE = Path(__file__).resolve().parent
@@ -350,9 +350,12 @@ def test_ci_formats_are_registered_lazily_and_completely():
     import subprocess
     import sys
 
-    from linter.reporters import CI_FORMATS
-    from linter.reporters_ci import CI_REPORTERS
+    from linter.reporters import FORMAT_MODULES, REPORTERS
+    from linter.reporters.ci import REPORTERS as CI_REPORTERS
 
-    assert set(CI_FORMATS) == set(CI_REPORTERS)
-    probe = "import sys, linter.cli; print('linter.reporters_ci' in sys.modules)"
-    assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip() == "False"
+    assert {"github", "sarif", "junit", "gitlab"} == set(CI_REPORTERS)
+    assert {name for name, module in FORMAT_MODULES.items() if module == "linter.reporters.ci"} == set(CI_REPORTERS)
+    assert set(REPORTERS) == set(FORMAT_MODULES)
+    probe = ("import sys, linter.cli; print([name for name in ('linter.reporters.ci', 'linter.reporters.text', "
+             "'linter.reporters.json_output') if name in sys.modules])")
+    assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip() == "[]"

@@ -9,7 +9,7 @@ import click
 
 from linter.model.choice import VersionError, requested_version
 from linter.model.store import editor_schema_path, schema_path, supported_versions
-from linter.version_option import dagster_version_option
+from linter.cli.options import dagster_version_option
 
 
 def schema_text(dagster_version: str | None = None) -> str:

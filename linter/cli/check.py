@@ -1,34 +1,25 @@
-"""The `instance-lint` command line."""
+"""`instance-lint check`: lint files and report the findings; the exit status says what was found."""
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
 
 import click
 
-from linter import __version__
-from linter.environment import EnvironmentSettingError, build_environment, environment_options
+from linter.cli.options import ModelChooser, dagster_version_option, environment_options
+from linter.environment import EnvironmentSettingError, build_environment
 from linter.files import ReadProblem, SourceFile, default_targets, expand_targets, read_source, read_stdin
 from linter.findings import Finding, Severity
 from linter.model.choice import VersionError
-from linter.version_option import ModelChooser, dagster_version_option
 from linter.reporters import REPORTERS, Report
-from linter.rulebook import RULES, rule_doc
-from linter.settings import SettingsError, SettingsFinder, cli_layer, did_you_mean
+from linter.settings import SettingsError, SettingsFinder, cli_layer
 
 EXIT_CLEAN, EXIT_ERRORS, EXIT_USAGE_OR_IO = 0, 1, 2
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="instance-lint")
-def cli() -> None:
-    """Validate and lint Dagster's instance config file, dagster.yaml."""
-
-
-@cli.command()
+@click.command()
 @click.argument("paths", nargs=-1, type=click.Path(readable=False))  # unreadable: reported, others checked
 @click.option("--format", "output_format", type=click.Choice(["auto", *sorted(REPORTERS)]), default="auto",
               show_default=True, help="Output format (auto: github when GITHUB_ACTIONS=true, else text).")
@@ -141,58 +132,9 @@ def check(
     sys.exit(EXIT_ERRORS if failing else EXIT_CLEAN)
 
 
-@cli.command("rules")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="Output format.")
-def rules_command(output_format: str) -> None:
-    """List every rule: slug, default severity and what it finds."""
-    if output_format == "json":
-        payload = [{"rule": r.slug, "severity": r.severity.value, "summary": r.summary} for r in RULES.values()]
-        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
-        return
-    width = max(len(slug) for slug in RULES)
-    for info in RULES.values():
-        click.echo(f"{info.slug:<{width}}  {info.severity.value:<7}  {info.summary}")
-
-
-@cli.command()
-@click.argument("rule")
-def explain(rule: str) -> None:
-    """Print the documentation of RULE (see `instance-lint rules`)."""
-    if rule not in RULES:
-        click.echo(f"Error: unknown rule `{rule}`{did_you_mean(rule)}", err=True)
-        sys.exit(EXIT_USAGE_OR_IO)
-    doc = rule_doc(rule)
-    if doc is None:
-        info = RULES[rule]
-        doc = f"# {rule}\n\n{info.summary} (default severity: {info.severity.value}).\n"
-    click.echo(doc, nl=not doc.endswith("\n"))
-
-
 def _read(target: str | ReadProblem, stdin_filename: str | None) -> SourceFile | ReadProblem:
     if isinstance(target, ReadProblem):
         return target
     if target == "-":
         return read_source("-", read_stdin(sys.stdin.buffer), stdin_filename or "-")
     return read_source(target)
-
-
-from linter.schema_command import schema_command  # noqa: E402
-
-cli.add_command(schema_command)
-
-from linter.render_command import render  # noqa: E402
-
-cli.add_command(render)
-
-
-def main() -> None:
-    # A lint run builds many small, long-lived objects (the positioned document) and frees them all at
-    # exit. With the default thresholds the cyclic GC runs every 700 allocations and its full passes
-    # grow with the heap: ~8% of a 20,000-line check, and more than linear. Modules loaded so far
-    # are frozen out of the collector's reach; collections are rarer, not disabled.
-    import gc
-
-    gc.freeze()
-    gc.set_threshold(20_000, 50, 100)
-    cli(prog_name="instance-lint")

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import click
 
-from linter.environment import EnvironmentSettingError, build_environment, environment_options
+from linter.cli.options import ModelChooser, dagster_version_option, environment_options
+from linter.environment import EnvironmentSettingError, build_environment
 from linter.files import ReadProblem, default_targets, read_source, read_stdin
 from linter.findings import Severity
 from linter.model.choice import VersionError
 from linter.settings import SettingsError, SettingsFinder, cli_layer
-from linter.version_option import ModelChooser, dagster_version_option
 
 SECTION_HELP = "Print only this top-level section (e.g. run_launcher, storage, retention)."
 

@@ -1,7 +1,7 @@
 """Output formats for CI systems: GitHub Actions annotations, SARIF 2.1.0 (code scanning), JUnit XML and
 GitLab Code Quality JSON.
 
-Like the reporters in `linter.reporters`, each one only formats the findings it is given. The one thing they
+Like the other reporters, each one only formats the findings it is given. The one thing they
 look up is where a file sits in its repository: GitHub, code scanning and GitLab place findings by a path
 relative to the repository root, which is the git top level above the file (found by looking for `.git`, so
 git need not be installed), else the current directory.
@@ -17,14 +17,13 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TextIO
 
 from linter import __version__
 from linter.findings import Finding, Severity
+from linter.reporters.report import Report, help_text, summary
 from linter.rulebook import RULES, rule_doc
 
-if TYPE_CHECKING:
-    from linter.reporters import Report
 
 TOOL_NAME = "instance-lint"
 
@@ -59,12 +58,6 @@ def repository_location(path: str) -> tuple[Path, str]:
     except ValueError:
         return root, path
     return root, relative.as_posix()
-
-
-def _help_text(finding: Finding) -> str:
-    from linter.reporters import help_text  # linter.reporters registers this module's reporters
-
-    return help_text(finding)
 
 
 def fingerprints(findings: Iterable[Finding]) -> list[str]:
@@ -107,7 +100,7 @@ def github_annotation(finding: Finding) -> str:
     properties["title"] = f"{TOOL_NAME} ({finding.rule})"
     message = f"{finding.path}:{span.line}:{span.column}: {finding.severity.value} [{finding.rule}] {finding.message}"
     if finding.suggestion is not None:
-        message += f"\nhelp: {_help_text(finding)}"
+        message += f"\nhelp: {help_text(finding)}"
     rendered = ",".join(f"{key}={_escape_property(str(value))}" for key, value in properties.items())
     return f"::{_GITHUB_COMMANDS[finding.severity]} {rendered}::{_escape_data(message)}"
 
@@ -117,9 +110,7 @@ def github_reporter(report: Report, out: TextIO) -> None:
     shows its message, which starts with `path:line:col:`), then the usual summary line."""
     for finding in report.findings:
         out.write(github_annotation(finding) + "\n")
-    from linter.reporters import _summary
-
-    out.write(_summary(report) + "\n")
+    out.write(summary(report) + "\n")
 
 
 # --- SARIF 2.1.0 ------------------------------------------------------------------------------------------
@@ -168,7 +159,7 @@ def sarif_log(report: Report) -> dict:
         result = {
             "ruleId": finding.rule,
             "level": _SARIF_LEVELS[finding.severity],
-            "message": {"text": finding.message + (f" (help: {_help_text(finding)})" if finding.suggestion else "")},
+            "message": {"text": finding.message + (f" (help: {help_text(finding)})" if finding.suggestion else "")},
             "locations": [
                 {
                     "physicalLocation": {
@@ -251,7 +242,7 @@ def junit_reporter(report: Report, out: TextIO) -> None:
                                  classname=_xml_text(path), file=_xml_text(finding.path), line=str(finding.line))
             body = f"{location}: {finding.severity.value} [{finding.rule}] {finding.message}"
             if finding.suggestion is not None:
-                body += f"\nhelp: {_help_text(finding)}"
+                body += f"\nhelp: {help_text(finding)}"
             if finding.severity is Severity.ERROR:
                 failure = ET.SubElement(case, "failure", type=finding.rule, message=_xml_text(finding.message))
                 failure.text = _xml_text(body)
@@ -287,4 +278,4 @@ def gitlab_reporter(report: Report, out: TextIO) -> None:
     out.write("\n")
 
 
-CI_REPORTERS = {"github": github_reporter, "sarif": sarif_reporter, "junit": junit_reporter, "gitlab": gitlab_reporter}
+REPORTERS = {"github": github_reporter, "sarif": sarif_reporter, "junit": junit_reporter, "gitlab": gitlab_reporter}

@@ -1,4 +1,5 @@
-"""`--dagster-version` for `check`, `render` and `schema`, and the models a run judges files with."""
+"""Options more than one command takes: `--env-file`/`--env`, and `--dagster-version` with the models a
+run judges files with."""
 
 from __future__ import annotations
 
@@ -28,3 +29,15 @@ class ModelChooser:
         if choice.version not in self.models:
             self.models[choice.version] = load_model(choice.version)
         return choice, self.models[choice.version]
+
+
+def environment_options(command):
+    """`--env-file FILE` and `--env NAME=VALUE`, shared by every command that resolves `env:`."""
+    command = click.option(
+        "--env", "env_assignments", multiple=True, metavar="NAME=VALUE",
+        help="Set an environment variable for `env:` references (repeatable; wins over --env-file).",
+    )(command)
+    return click.option(
+        "--env-file", "env_files", multiple=True, metavar="FILE",
+        help="Read environment variables for `env:` references from a dotenv file (repeatable).",
+    )(command)
