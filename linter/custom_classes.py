@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from linter.model import Catalog
 from linter.findings import KeyPath, Severity, Target, Violation
-from linter.rules.classes import SLOT_NOUNS, ClassBlock, class_blocks, is_dagster_module
+from linter.rules.classes import ClassBlock, class_blocks, is_dagster_module
 
 if TYPE_CHECKING:
     from linter.document import Document
@@ -57,7 +57,7 @@ def check_custom_classes(document: Document, catalog: Catalog) -> list[Violation
     """
     data = getattr(document, "data", None)
     blocks = [
-        b for b in class_blocks(data) if not is_dagster_module(b.module) and b.slot in catalog.base_classes
+        b for b in class_blocks(data, catalog) if not is_dagster_module(b.module) and b.slot in catalog.base_classes
     ] if isinstance(data, dict) else []
     if not blocks:
         return []
@@ -120,7 +120,7 @@ def _check_block(block: ClassBlock, catalog: Catalog) -> list[Violation]:
         ]
     base = _load_base(catalog.base_classes[block.slot])
     if base is not None and not (inspect.isclass(klass) and issubclass(klass, base)):
-        noun = SLOT_NOUNS.get(block.slot, block.slot)
+        noun = catalog.slot_nouns.get(block.slot, block.slot)
         what = "is not a class" if not inspect.isclass(klass) else f"does not subclass `{base.__name__}`"
         return [
             Violation(

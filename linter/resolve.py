@@ -26,10 +26,10 @@ from typing import Any
 
 from linter.document import Document
 from linter.model import DagsterModel
+from linter.model.classes import LEGACY_STORAGE_KEYS
 
 CLASS_SLOTS = ("local_artifact_storage", "storage", "compute_logs", "scheduler", "run_coordinator",
                "run_launcher", "secrets", "defs_state_storage")
-LEGACY_STORAGE = ("run_storage", "event_log_storage", "schedule_storage")
 DEFAULT = "default"
 
 Path_ = tuple
@@ -142,8 +142,8 @@ class _Resolver:
             self.out["instance_class"] = self.place(data["instance_class"], ("instance_class",), ("instance_class",))
             self.notes.append("`instance_class` is a custom instance class: its own defaults may differ")
         self.out["local_artifact_storage"] = self.slot("local_artifact_storage")
-        if any(data.get(key) for key in LEGACY_STORAGE):
-            for key in LEGACY_STORAGE:
+        if any(data.get(key) for key in LEGACY_STORAGE_KEYS):
+            for key in LEGACY_STORAGE_KEYS:
                 self.out[key] = self.slot(key)
         else:
             self.out["storage"] = self.storage()

@@ -141,6 +141,21 @@ SLOT_PATHS = {
     ("defs_state_storage",): "defs_state_storage",
     ("instance_class",): "instance_class",
 }
+# What a slot's classes are called in messages ("is not a run launcher Dagster ships").
+SLOT_NOUNS = {
+    "run_launcher": "run launcher",
+    "run_coordinator": "run coordinator",
+    "compute_logs": "compute log manager",
+    "scheduler": "scheduler",
+    "local_artifact_storage": "local artifact storage",
+    "storage": "storage",
+    "run_storage": "run storage",
+    "event_log_storage": "event log storage",
+    "schedule_storage": "schedule storage",
+    "secrets": "secrets loader",
+    "defs_state_storage": "defs state storage",
+    "instance_class": "instance class",
+}
 # Modules that ship slot classes only when their distribution's optional extra is installed:
 # module -> (distribution, extra). Required only where the installed distribution declares it.
 EXTRA_MODULES = {"dagster_azure.container_apps": ("dagster-azure", "container-apps")}
@@ -579,12 +594,15 @@ def integrations_version() -> str:
 def build_catalog(
     slot_classes: Mapping[str, list[SlotClass]], bases: Mapping[str, type]
 ) -> dict[str, Any]:
+    paths = {slot: list(path) for path, slot in SLOT_PATHS.items()}
     return {
         "dagster_version": importlib.metadata.version("dagster"),
         "integrations_version": integrations_version(),
         "slots": {
             slot: {
                 "base_class": qualified_name(bases[slot]),
+                "path": paths[slot],
+                "noun": SLOT_NOUNS[slot],
                 "classes": [
                     {
                         "class": item.name,
@@ -592,6 +610,7 @@ def build_catalog(
                         "package": distribution_of(item.cls),
                         "modules": list(item.modules),
                         "config_definition": item.config_definition,
+                        **({"resumes_runs": resumes_runs(item.cls)} if slot == "run_launcher" else {}),
                     }
                     for item in items
                 ],
@@ -599,6 +618,18 @@ def build_catalog(
             for slot, items in slot_classes.items()
         },
     }
+
+
+def resumes_runs(launcher: type) -> bool:
+    """`RunLauncher.supports_resume_run`, which DagsterInstance checks against
+    `run_monitoring.max_resume_run_attempts`. Every launcher Dagster ships answers it without its
+    instance state (a constant), so it is read from an instance that was never initialised."""
+    value = launcher.supports_resume_run
+    if isinstance(value, property):
+        value = value.fget(object.__new__(launcher))
+    if not isinstance(value, bool):
+        raise GenerationError(f"{qualified_name(launcher)}.supports_resume_run is not a constant bool: {value!r}")
+    return value
 
 
 # --------------------------------------------------------------------------------------------

@@ -37,9 +37,19 @@ FIXTURES = Path(__file__).parent / "fixtures" / "semantic"
 MARKER = re.compile(r"#\s*expect:\s*(?P<rule>[a-z-]+)(?:\s*\((?:error|warning|info)\))?\s*$")
 
 
+# Which run launchers resume runs, Dagster 1.13.27 (`supports_resume_run`; generated into the catalog).
+_RESUMES = {
+    "dagster._core.launcher.default_run_launcher.DefaultRunLauncher": False,
+    "dagster_k8s.launcher.K8sRunLauncher": True,
+    "dagster_celery_k8s.launcher.CeleryK8sRunLauncher": False,
+    "dagster_docker.docker_run_launcher.DockerRunLauncher": True,
+    "dagster_aws.ecs.launcher.EcsRunLauncher": True,
+}
+
+
 def _entry(slot: str, qualname: str, package: str, *modules: str) -> ClassEntry:
     class_name = qualname.rsplit(".", 1)[1]
-    return ClassEntry(slot, class_name, qualname, package, modules, f"config:{qualname}")
+    return ClassEntry(slot, class_name, qualname, package, modules, f"config:{qualname}", _RESUMES.get(qualname))
 
 
 def _core(slot: str, qualname: str, *modules: str) -> ClassEntry:
@@ -167,6 +177,8 @@ CATALOG = Catalog(
             "dagster_postgres.run_storage.run_storage",
         ),
     ),
+    slot_paths=NEWEST.catalog.slot_paths,
+    slot_nouns=NEWEST.catalog.slot_nouns,
 )
 
 # fixture -> the (rule, key path) of every finding the semantic checks must give; absent = none

@@ -11,6 +11,8 @@
                                              # event_log_storage, schedule_storage, secrets,
                                              # defs_state_storage, instance_class
           "base_class": "dagster._core.launcher.base.RunLauncher",
+          "path": ["run_launcher"],           # where its {module, class, config} mapping sits in dagster.yaml
+          "noun": "run launcher",             # what its classes are called in messages
           "classes": [
             {
               "class": "K8sRunLauncher",
@@ -18,7 +20,8 @@
               "package": "dagster-k8s",                            # distribution that ships it
               "modules": ["dagster_k8s", "dagster_k8s.launcher"],  # every module path Dagster accepts,
                                                                    # public `dagster.core.*` spellings included
-              "config_definition": "config:dagster_k8s.launcher.K8sRunLauncher"  # key in the schema's definitions
+              "config_definition": "config:dagster_k8s.launcher.K8sRunLauncher",  # key in the schema's definitions
+              "resumes_runs": true                 # run launchers only: `supports_resume_run`
             }
           ]
         }
@@ -41,6 +44,7 @@ class ClassEntry:
     package: str
     modules: tuple[str, ...]
     config_definition: str
+    resumes_runs: bool | None = None  # run launchers: whether the run monitor may resume their runs
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,8 @@ class Catalog:
     integrations_version: str
     base_classes: dict[str, str]  # slot -> qualified base class name
     entries: tuple[ClassEntry, ...]
+    slot_paths: dict[str, tuple[str, ...]]  # slot -> where its {module, class, config} mapping sits
+    slot_nouns: dict[str, str]  # slot -> what its classes are called in messages ("run launcher")
 
     def slots(self) -> list[str]:
         return list(self.base_classes)
@@ -76,6 +82,7 @@ def catalog_from_json(raw: dict) -> Catalog:
             package=item["package"],
             modules=tuple(item["modules"]),
             config_definition=item["config_definition"],
+            resumes_runs=item.get("resumes_runs"),
         )
         for slot, body in raw["slots"].items()
         for item in body["classes"]
@@ -85,4 +92,6 @@ def catalog_from_json(raw: dict) -> Catalog:
         integrations_version=raw["integrations_version"],
         base_classes={slot: body["base_class"] for slot, body in raw["slots"].items()},
         entries=entries,
+        slot_paths={slot: tuple(body["path"]) for slot, body in raw["slots"].items()},
+        slot_nouns={slot: body["noun"] for slot, body in raw["slots"].items()},
     )

@@ -27,38 +27,6 @@ from linter.model import Catalog, ClassEntry
 from linter.findings import KeyPath, Target, Violation
 from linter.rules import RuleContext, check
 
-# slot (catalog name) -> where its {module, class} mapping sits in dagster.yaml
-SLOT_PATHS: dict[str, KeyPath] = {
-    "run_launcher": ("run_launcher",),
-    "run_coordinator": ("run_coordinator",),
-    "compute_logs": ("compute_logs",),
-    "scheduler": ("scheduler",),
-    "local_artifact_storage": ("local_artifact_storage",),
-    "storage": ("storage", "custom"),
-    "run_storage": ("run_storage",),
-    "event_log_storage": ("event_log_storage",),
-    "schedule_storage": ("schedule_storage",),
-    "secrets": ("secrets", "custom"),
-    "defs_state_storage": ("defs_state_storage",),
-    "instance_class": ("instance_class",),
-}
-
-SLOT_NOUNS: dict[str, str] = {
-    "run_launcher": "run launcher",
-    "run_coordinator": "run coordinator",
-    "compute_logs": "compute log manager",
-    "scheduler": "scheduler",
-    "local_artifact_storage": "local artifact storage",
-    "storage": "storage",
-    "run_storage": "run storage",
-    "event_log_storage": "event log storage",
-    "schedule_storage": "schedule storage",
-    "secrets": "secrets loader",
-    "defs_state_storage": "defs state storage",
-    "instance_class": "instance class",
-}
-
-
 @dataclass(frozen=True)
 class ClassBlock:
     """One `{module, class, config}` mapping found in the document."""
@@ -108,9 +76,12 @@ def source_value(environ: Any, value: Any, as_int: bool = False) -> Any:
         return UNKNOWN
 
 
-def class_blocks(data: Any) -> Iterator[ClassBlock]:
-    """Every slot whose value is a mapping with string `module` and `class` (the schema reports the rest)."""
-    for slot, path in SLOT_PATHS.items():
+def class_blocks(data: Any, catalog: Catalog) -> Iterator[ClassBlock]:
+    """Every slot whose value is a mapping with string `module` and `class` (the schema reports the rest),
+    in the order the file writes them."""
+    written = {key: index for index, key in enumerate(data)} if isinstance(data, dict) else {}
+    slots = sorted(catalog.slot_paths.items(), key=lambda item: written.get(item[1][0], len(written)))
+    for slot, path in slots:
         block = lookup(data, path)
         if not isinstance(block, dict):
             continue
@@ -207,18 +178,18 @@ def _a(noun: str) -> str:
     return f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"
 
 
-def _other_kind_violation(block: ClassBlock, entries: list[ClassEntry]) -> Violation:
-    kinds = " / ".join(sorted({SLOT_NOUNS.get(entry.slot, entry.slot) for entry in entries}))
+def _other_kind_violation(block: ClassBlock, entries: list[ClassEntry], catalog: Catalog) -> Violation:
+    kinds = " / ".join(sorted({catalog.slot_nouns[entry.slot] for entry in entries}))
     return Violation(
         "unknown-class",
         (*block.path, "class"),
-        f"`{block.class_name}` is {_a(kinds)}, not {_a(SLOT_NOUNS[block.slot])}",
+        f"`{block.class_name}` is {_a(kinds)}, not {_a(catalog.slot_nouns[block.slot])}",
         Target.VALUE,
     )
 
 
 def _unknown_class_violation(block: ClassBlock, catalog: Catalog) -> Violation:
-    noun = SLOT_NOUNS[block.slot]
+    noun = catalog.slot_nouns[block.slot]
     in_slot = catalog.in_slot(block.slot)
     if not in_slot:
         return Violation(
@@ -300,7 +271,7 @@ def _instance_class_violation(block: ClassBlock, catalog: Catalog) -> Violation 
         return _package_near_miss(block, catalog)
     same_name_elsewhere = [e for e in catalog.entries if e.class_name == block.class_name]
     if same_name_elsewhere:
-        return _other_kind_violation(block, same_name_elsewhere)
+        return _other_kind_violation(block, same_name_elsewhere, catalog)
     return _unknown_class_violation(block, catalog)
 
 
@@ -317,7 +288,7 @@ def unknown_class_violation(block: ClassBlock, catalog: Catalog) -> Violation | 
         return _module_violation(block, same_name_in_slot)
     same_name_elsewhere = [e for e in catalog.entries if e.class_name == block.class_name]
     if same_name_elsewhere:
-        return _other_kind_violation(block, same_name_elsewhere)
+        return _other_kind_violation(block, same_name_elsewhere, catalog)
     if top_package(block.module) not in _known_packages(catalog):
         return _package_near_miss(block, catalog)
     if not _module_is_known(catalog, block.module):
@@ -335,7 +306,7 @@ def unknown_dagster_class(context: RuleContext) -> Iterator[Violation]:
     Why it matters: Dagster imports the pair only when the instance starts, so a misspelt module or class,
     or a compute log manager configured as a run launcher, stops the webserver and daemon from starting.
     """
-    for block in class_blocks(context.data):
+    for block in class_blocks(context.data, context.catalog):
         violation = unknown_class_violation(block, context.catalog)
         if violation is not None:
             yield violation

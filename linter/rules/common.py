@@ -29,7 +29,7 @@ def as_mapping(value: Any) -> dict | None:
 def blocks_of(context: RuleContext, qualnames: set[str] | str) -> Iterator[tuple[ClassBlock, dict]]:
     """Class blocks that resolve to one of `qualnames`, with their config as a mapping (absent -> {})."""
     wanted = {qualnames} if isinstance(qualnames, str) else qualnames
-    for block in class_blocks(context.data):
+    for block in class_blocks(context.data, context.catalog):
         entry = resolve_block(context, block)
         if entry is None or entry.qualname not in wanted:
             continue

@@ -30,6 +30,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from linter.findings import Target, Violation
+from linter.model.classes import LEGACY_STORAGE_KEYS
 from linter.rules import RuleContext, check
 from linter.rules.classes import class_blocks, resolve_block
 
@@ -49,13 +50,12 @@ SQLITE_STORAGES = {
 }
 IN_MEMORY_STORAGES = {"dagster._core.storage.event_log.in_memory.InMemoryEventLogStorage"}
 LOCAL_COMPUTE_LOGS = "dagster._core.storage.local_compute_log_manager.LocalComputeLogManager"
-LEGACY_KEYS = ("run_storage", "event_log_storage", "schedule_storage")
 
 
 def _qualnames(context: RuleContext) -> dict[str, str | None]:
     """slot -> qualname of the shipped class its block resolves to (None: not a shipped class)."""
     found: dict[str, str | None] = {}
-    for block in class_blocks(context.data):
+    for block in class_blocks(context.data, context.catalog):
         entry = resolve_block(context, block)
         found[block.slot] = entry.qualname if entry is not None else None
     return found
@@ -64,7 +64,7 @@ def _qualnames(context: RuleContext) -> dict[str, str | None]:
 def _legacy_storage(context: RuleContext, classes: dict[str, str | None]) -> str | None:
     """Why the legacy storages are local, or None."""
     local = []
-    for key in LEGACY_KEYS:
+    for key in LEGACY_STORAGE_KEYS:
         if not context.data.get(key):
             local.append(f"`{key}` (left out: SQLite by default)")
         elif classes.get(key) in SQLITE_STORAGES:
@@ -79,7 +79,7 @@ def _legacy_storage(context: RuleContext, classes: dict[str, str | None]) -> str
 def local_storage(context: RuleContext, classes: dict[str, str | None]) -> str | None:
     """How the storage ends up SQLite (or in memory), described for a message; None when it is shared or unknown."""
     data = context.data
-    if any(data.get(key) for key in LEGACY_KEYS):  # Dagster's own test: any truthy legacy key
+    if any(data.get(key) for key in LEGACY_STORAGE_KEYS):  # Dagster's own test: any truthy legacy key
         return _legacy_storage(context, classes)
     storage = data.get("storage")
     if not storage:

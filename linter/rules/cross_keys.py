@@ -31,11 +31,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from linter.findings import KeyPath, Target, Violation
+from linter.model.classes import LEGACY_STORAGE_KEYS
 from linter.rules import RuleContext, check
 from linter.rules.classes import lookup
 from linter.rules.common import is_int
 
-LEGACY_STORAGE_KEYS = ("run_storage", "event_log_storage", "schedule_storage")
 MAX_CONCURRENCY_LIMIT_VARIABLE = "DAGSTER_MAX_GLOBAL_OP_CONCURRENCY_LIMIT"
 DEFAULT_MAX_CONCURRENCY_LIMIT = "1000"
 POOL_GRANULARITIES = ("run", "op")

@@ -29,14 +29,10 @@ from linter.findings import Target, Violation
 from linter.rules import RuleContext, check
 from linter.rules.classes import class_blocks, imports_as_written, lookup, resolve_block
 from linter.rules.common import as_mapping, blocks_of
-from linter.rules.cross_keys import (
-    LEGACY_STORAGE_KEYS,
-    concurrency_limit_out_of_range,
-    pools_with_default_op_concurrency_limit,
-)
+from linter.model.classes import ECS_RUN_LAUNCHER, LEGACY_STORAGE_KEYS
+from linter.rules.cross_keys import concurrency_limit_out_of_range, pools_with_default_op_concurrency_limit
 
 RULE = "deprecated"
-ECS_RUN_LAUNCHER = "dagster_aws.ecs.launcher.EcsRunLauncher"
 
 
 @check(RULE)
@@ -94,7 +90,7 @@ def dagster_core_module_paths(context: RuleContext) -> Iterator[Violation]:
 
     Why it matters: such paths import only through Dagster's back-compat rewriting to its private modules.
     """
-    for block in class_blocks(context.data):
+    for block in class_blocks(context.data, context.catalog):
         module = block.module
         if block.slot == "instance_class" or not module.startswith("dagster.") or imports_as_written(module):
             continue

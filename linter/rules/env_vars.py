@@ -28,16 +28,17 @@ Read by the constructors themselves:
 
 from __future__ import annotations
 
-from linter.words import close_matches
 import json
 from collections.abc import Callable, Container, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from linter.findings import KeyPath, Severity, Target, Violation, format_key_path
+from linter.model.classes import ECS_RUN_LAUNCHER, GCS_COMPUTE_LOG_MANAGER
 from linter.rules import RuleContext, check
 from linter.rules.classes import UNKNOWN, source_value
 from linter.rules.common import blocks_of
+from linter.words import close_matches
 
 SOURCE_TYPES = ("StringSource", "IntSource", "BoolSource")
 # An empty URL is refused when the storage is built (an `invalid-value` of the URL checks): no warning on top.
@@ -61,8 +62,6 @@ RESOLVED_SECTIONS = (
     "defs_state_storage",
     "run_queue",
 )
-ECS_LAUNCHER = "dagster_aws.ecs.launcher.EcsRunLauncher"
-GCS_COMPUTE_LOG_MANAGER = "dagster_gcp.gcs.compute_log_manager.GCSComputeLogManager"
 
 _JSON_TYPES: dict[str, Any] = {
     "object": lambda v: isinstance(v, dict),
@@ -326,7 +325,7 @@ def ecs_task_definition_variable(context: RuleContext) -> Iterator[Violation]:
 
     Why it matters: the launcher's constructor reads the variable itself and refuses to start without a task definition.
     """
-    for block, config in blocks_of(context, ECS_LAUNCHER):
+    for block, config in blocks_of(context, ECS_RUN_LAUNCHER):
         name = env_name(config.get("task_definition"))
         if name is None:
             continue

@@ -41,14 +41,12 @@ from linter.rules import RuleContext, check
 from linter.rules.classes import closest, lookup, source_value
 from linter.rules.common import as_mapping, blocks_of, yaml_word
 
-K8S_LAUNCHER = "dagster_k8s.launcher.K8sRunLauncher"
-CELERY_K8S_LAUNCHER = "dagster_celery_k8s.launcher.CeleryK8sRunLauncher"
-DOCKER_LAUNCHER = "dagster_docker.docker_run_launcher.DockerRunLauncher"
-ECS_LAUNCHER = "dagster_aws.ecs.launcher.EcsRunLauncher"
-CELERY_LAUNCHER = "dagster_celery.launcher.CeleryRunLauncher"
-
-# `supports_resume_run` is True only for these (RunLauncher's default is False); settings.py uses it.
-RESUMING_LAUNCHERS = {K8S_LAUNCHER, DOCKER_LAUNCHER, ECS_LAUNCHER, CELERY_LAUNCHER}
+from linter.model.classes import (
+    CELERY_K8S_RUN_LAUNCHER as CELERY_K8S_LAUNCHER,
+    DOCKER_RUN_LAUNCHER as DOCKER_LAUNCHER,
+    ECS_RUN_LAUNCHER as ECS_LAUNCHER,
+    K8S_RUN_LAUNCHER as K8S_LAUNCHER,
+)
 
 # Config keys of CeleryK8sRunLauncher.config_type() that its __init__ does not accept.
 CELERY_K8S_UNACCEPTED_KEYS = (

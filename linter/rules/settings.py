@@ -30,10 +30,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from linter.findings import KeyPath, Target, Violation
+from linter.model import ClassEntry
 from linter.rules import RuleContext, check
 from linter.rules.classes import closest, lookup, resolve_entry
 from linter.rules.common import as_mapping, is_int
-from linter.rules.launchers import RESUMING_LAUNCHERS
 
 PYTHON_LOG_LEVELS = ("CRITICAL", "FATAL", "ERROR", "WARNING", "WARN", "INFO", "DEBUG")
 
@@ -58,19 +58,16 @@ def unknown_python_log_level(context: RuleContext) -> Iterator[Violation]:
     )
 
 
-def _effective_launcher(context: RuleContext) -> str | None:
-    """The run launcher's qualname, the default when unset; None when it cannot be told."""
+def _effective_launcher(context: RuleContext) -> ClassEntry | None:
+    """The run launcher's catalog entry, the version's default when unset; None when it cannot be told."""
     data = context.data
     if "instance_class" in data:
         return None  # a custom instance class brings its own defaults
-    launcher = data.get("run_launcher")
-    if not launcher:
-        return "dagster._core.launcher.default_run_launcher.DefaultRunLauncher"
+    launcher = data.get("run_launcher") or context.model.defaults["slots"]["run_launcher"]
     module, class_name = lookup(launcher, ("module",)), lookup(launcher, ("class",))
     if not isinstance(module, str) or not isinstance(class_name, str):
         return None
-    entry = resolve_entry(context.catalog, "run_launcher", module, class_name)
-    return entry.qualname if entry is not None else None
+    return resolve_entry(context.catalog, "run_launcher", module, class_name)
 
 
 @check("conflicting-keys")
@@ -88,9 +85,9 @@ def resume_attempts_without_resumable_launcher(context: RuleContext) -> Iterator
     if not is_int(attempts) or attempts == 0:
         return
     launcher = _effective_launcher(context)
-    if launcher is None or launcher in RESUMING_LAUNCHERS:
+    if launcher is None or launcher.resumes_runs is not False:
         return
-    name = launcher.rsplit(".", 1)[-1]
+    name = launcher.class_name
     default = "" if context.data.get("run_launcher") else " (the default run launcher)"
     yield Violation(
         "conflicting-keys",
