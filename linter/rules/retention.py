@@ -8,7 +8,7 @@ What Dagster 1.13.27 does with it (`dagster/_core/instance/config.py`, the daemo
   `as_retention_violation`, which re-labels it `invalid-retention` (one finding per problem) and,
   for an unknown status, words it as a tick status with a did-you-mean. No check is registered here.
 - `get_tick_retention_settings`: a falsy value (`0`, `{}`) counts as not set and the defaults
-  apply (`DEFAULT_RETENTION_DAYS`); an int applies to every status; a mapping overrides the
+  apply (the model's `defaults["retention"]`, from `get_default_tick_retention_settings`); an int applies to every status; a mapping overrides the
   statuses it names. The sensor, schedule and asset daemons purge a status only when its day
   count is positive (`if day_offset <= 0: continue`), so 0 and every negative number inside a
   mapping, and any negative bare number, mean "keep forever". Dagster accepts all of these:
@@ -17,21 +17,12 @@ What Dagster 1.13.27 does with it (`dagster/_core/instance/config.py`, the daemo
 
 from __future__ import annotations
 
-from linter.words import close_matches
-
 from linter.findings import KeyPath, Violation, format_key_path
+from linter.words import close_matches
 
 RULE = "invalid-retention"
 RETENTION_KINDS = ("schedule", "sensor", "auto_materialize")
 TICK_STATUSES = ("skipped", "success", "failure", "started")
-KEEP_FOREVER = -1
-
-# get_default_tick_retention_settings: days per status, -1 = never purged
-DEFAULT_RETENTION_DAYS: dict[str, dict[str, int]] = {
-    "schedule": {"started": -1, "skipped": -1, "success": -1, "failure": -1},
-    "sensor": {"started": -1, "skipped": 7, "success": -1, "failure": -1},
-    "auto_materialize": {"started": -1, "skipped": 7, "success": -1, "failure": -1},
-}
 
 # the schema-level rules that become invalid-retention under `purge_after_days`
 _RELABELLED = frozenset({"unknown-key", "invalid-type", "invalid-value"})

@@ -33,7 +33,7 @@ from linter.rules import RuleContext, check
 from linter.rules.classes import lookup, source_value
 from linter.rules.common import as_mapping, blocks_of, is_int
 from linter.rules.cross_keys import run_queue_limits_with_concurrency
-from linter.rules.retention import DEFAULT_RETENTION_DAYS, RETENTION_KINDS, TICK_STATUSES, purge_after_days_path
+from linter.rules.retention import RETENTION_KINDS, TICK_STATUSES, purge_after_days_path
 
 RULE = "suspicious-value"
 QUEUED_RUN_COORDINATOR = "dagster._core.run_coordinator.queued_run_coordinator.QueuedRunCoordinator"
@@ -44,8 +44,8 @@ def _warning(path: KeyPath, message: str, suggestion: str | None = None) -> Viol
     return Violation(RULE, path, message, Target.VALUE, suggestion)
 
 
-def _defaults_in_words(kind: str) -> str:
-    days = DEFAULT_RETENTION_DAYS[kind]
+def _defaults_in_words(days: dict[str, int]) -> str:
+    """The version's default retention of one kind of tick (days per status, -1 = never purged)."""
     purged = [f"{status} ticks {n} days" for status, n in days.items() if n > 0]
     return (", ".join(purged) + ", all other ticks forever") if purged else "every tick forever"
 
@@ -64,7 +64,7 @@ def retention_read_otherwise(context: RuleContext) -> Iterator[Violation]:
                 yield _warning(
                     path,
                     f"`purge_after_days: 0` counts as not set: Dagster keeps its default {kind} tick retention"
-                    f" ({_defaults_in_words(kind)}); write -1 to keep every tick forever or a number of days",
+                    f" ({_defaults_in_words(context.model.defaults['retention'][kind])}); write -1 to keep every tick forever or a number of days",
                 )
             elif value < -1:
                 yield _warning(
