@@ -15,8 +15,7 @@ import re
 from bisect import bisect_right
 from collections import deque
 from collections.abc import Hashable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ruamel.yaml.events import (
     AliasEvent,
@@ -42,16 +41,14 @@ UNSET = object()
 _COLON = re.compile(r"[ \t]*:")
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     rule: str  # yaml-syntax, duplicate-key, invalid-type (the root), invalid-value (aliases)
     span: Span
     message: str
     key_path: tuple = ()
 
 
-@dataclass(frozen=True)
-class Reading:
+class Reading(NamedTuple):
     text: str  # decoded, newlines normalised to "\n", without a leading BOM
     lines: Lines
     root: Node | None  # None for a file with no document, or one that could not be composed

@@ -1,16 +1,19 @@
 """What real Dagster says about a `dagster.yaml`: the differential oracle of the test suite.
 
 `judge(path, env)` runs, in-process and in order, the steps a Dagster webserver or daemon takes
-when it loads its instance (Dagster 1.13.27, integrations 0.29.27), and stops at the first one
-that raises. Any exception raised by Dagster's own code is a rejection: Dagster would fail to
+when it loads its instance, and stops at the first one that raises. It judges as the Dagster it
+is imported with: 1.13.27 in the test venv, and each supported version's venv (1.9 to 1.13, see
+tests/oracle_batch.py). Where those versions differ, the oracle asks the running Dagster what it
+has (an import, a getattr, an InstanceRef property) and never reads a version string. Any exception raised by Dagster's own code is a rejection: Dagster would fail to
 start. Exceptions from the oracle's own code, and any attempt by Dagster's code to open a network
 connection or to write a file, raise `OracleError` instead, so that a bug in the oracle never
 passes for a rejection.
 
 Stages (the `Verdict.stage` of a rejection):
 
-    yaml             dagster_shared.yaml_utils.load_yaml_from_path (DagsterYamlLoader: PyYAML
-                     SafeLoader, YAML 1.1, minus the timestamp resolver)
+    yaml             load_yaml_from_path of dagster_shared.yaml_utils (dagster._utils.yaml_utils
+                     before dagster_shared existed) (DagsterYamlLoader: PyYAML SafeLoader, YAML 1.1,
+                     minus the timestamp resolver)
     instance_config  dagster._core.instance.config.dagster_instance_config(tempdir): the
                      `run_queue`/`run_coordinator` and `storage`/legacy-storage conflicts, the
                      storage selector count, the `concurrency` checks, then the instance schema
@@ -25,7 +28,12 @@ Slots are the instance keys: instance_class, storage (or run_storage / event_log
 schedule_storage when the legacy keys are used: CompositeStorage rehydrates each of them),
 local_artifact_storage, scheduler, secrets, defs_state_storage, compute_logs, run_coordinator,
 run_launcher. This is the order of `create_instance_from_ref` followed by the lazily loaded
-components. As in `create_instance_from_ref`, the per-kind storage data that `InstanceRef` keeps
+components (a version without `defs_state_storage` has no such slot). Where the file has no
+`secrets` or no `defs_state_storage`, the InstanceRef property that supplies the default is
+evaluated, as `create_instance_from_ref` does: `secrets_loader` (None, or the injected
+PerProjectEnvFileLoader) and `defs_state_storage` (UPathDefsStateStorage, or
+BlobStorageStateStorage where that is the default, under the artifact directory). As in
+`create_instance_from_ref`, the per-kind storage data that `InstanceRef` keeps
 next to a unified `storage` (PostgresRunStorage next to DagsterPostgresStorage, ...) is not
 rehydrated: Dagster never loads it.
 
@@ -37,7 +45,7 @@ construction would touch a database, the network, a cluster or the file system:
   `from_config_value` validates before that:
     - DagsterPostgresStorage, PostgresRunStorage, PostgresEventLogStorage, PostgresScheduleStorage:
       `pg_url_from_config` (one of `postgres_url`/`postgres_db`), `get_token_provider_from_config`
-      (`auth_provider` with `postgres_url`), `check.bool_param(should_autocreate_tables)`, then
+      where dagster_postgres has it (`auth_provider` with `postgres_url`), `check.bool_param(should_autocreate_tables)`, then
       what `sqlalchemy.create_engine` does with the URL before connecting: `make_url(url)` and
       load the dialect (a bad URL or an unknown scheme such as `postgres://` fails here; the DBAPI
       import is skipped, see `_check_sqlalchemy_url`).
@@ -80,14 +88,16 @@ construction would touch a database, the network, a cluster or the file system:
 
 The settings stage (after all slots), on `InstanceRef.settings`:
     - run_monitoring: `enabled` and a non-zero `max_resume_run_attempts` need a run launcher whose
-      `supports_resume_run` is true (`DagsterInstance._initialize_run_monitoring`);
+      `supports_resume_run` is true (`_initialize_run_monitoring`, of DagsterInstance or, from
+      1.11, of SettingsMethods);
     - python_logs.python_log_level: `coerce_valid_log_level` (what every run's log manager does);
     - concurrency: `ConcurrencyConfig.from_concurrency_settings` with the run coordinator's run
       queue config (what `DagsterInstance.get_concurrency_config` does);
     - retention: `get_tick_retention_settings` for schedules, sensors and auto-materialize;
     - the daemons' thread pools (`sensors`, `schedules`, `backfills`, `auto_materialize`
       `num_workers`/`num_submit_workers`, the run coordinator's `dequeue_num_workers`): what
-      `dagster-daemon run` constructs as its daemons start (see `_check_daemon_thread_pools`).
+      `dagster-daemon run` constructs as its daemons start (see `_check_daemon_thread_pools`;
+      the sensor and backfill daemons are constructed for real, their pools differ by version).
 
 Environment: for the duration of a judgement `os.environ` holds only a few process variables
 (PATH, LANG, ...) plus the given `env`; HOME points at an empty temporary directory so no user
@@ -200,20 +210,22 @@ def _stage(stage: str, call: Callable[..., Any], *args: Any) -> Any:
 
 
 def _run(instance_dir: str, skip_imports: frozenset[str]) -> list[tuple[str, str]]:
-    from dagster_shared.yaml_utils import load_yaml_from_path
-
     from dagster._core.instance.config import dagster_instance_config
     from dagster._core.instance.ref import InstanceRef
 
-    _stage("yaml", load_yaml_from_path, os.path.join(instance_dir, "dagster.yaml"))
+    yaml_utils = _optional_import("dagster_shared.yaml_utils") or importlib.import_module("dagster._utils.yaml_utils")
+    _stage("yaml", yaml_utils.load_yaml_from_path, os.path.join(instance_dir, "dagster.yaml"))
     _stage("instance_config", dagster_instance_config, instance_dir)
     ref = _stage("instance_ref", InstanceRef.from_dir, instance_dir)
 
     run = _Run(skip_imports)
     for slot, data, base in _slots(ref):
         run.load(slot, data, base)
-    if ref.defs_state_storage_data is None and "local_artifact_storage" in run.built:
-        run.default_defs_state_storage()
+    if ref.secrets_loader_data is None:  # the default: None, or an injected PerProjectEnvFileLoader
+        _stage("build:secrets", lambda: ref.secrets_loader)
+    has_defs_state = hasattr(InstanceRef, "defs_state_storage")
+    if has_defs_state and ref.defs_state_storage_data is None and "local_artifact_storage" in run.built:
+        _stage("build:defs_state_storage", lambda: ref.defs_state_storage)
     run.check_settings(ref.settings)
     return run.skipped
 
@@ -226,7 +238,6 @@ def _slots(ref: Any) -> Iterator[tuple[str, Any, type]]:
     from dagster._core.secrets.loader import SecretsLoader
     from dagster._core.storage.base_storage import DagsterStorage
     from dagster._core.storage.compute_log_manager import ComputeLogManager
-    from dagster._core.storage.defs_state.base import DefsStateStorage
     from dagster._core.storage.event_log.base import EventLogStorage
     from dagster._core.storage.root import LocalArtifactStorage
     from dagster._core.storage.runs.base import RunStorage
@@ -249,7 +260,9 @@ def _slots(ref: Any) -> Iterator[tuple[str, Any, type]]:
         yield "scheduler", ref.scheduler_data, Scheduler
     if ref.secrets_loader_data is not None:
         yield "secrets", ref.secrets_loader_data, SecretsLoader
-    if ref.defs_state_storage_data is not None:
+    if getattr(ref, "defs_state_storage_data", None) is not None:  # the key exists from 1.11
+        from dagster._core.storage.defs_state.base import DefsStateStorage
+
         yield "defs_state_storage", ref.defs_state_storage_data, DefsStateStorage
     yield "compute_logs", ref.compute_logs_data, ComputeLogManager
     if ref.run_coordinator_data is not None:
@@ -321,18 +334,6 @@ class _Run:
             )
         return klass, check.not_none(result.value)
 
-    def default_defs_state_storage(self) -> None:
-        """InstanceRef.defs_state_storage's default: UPathDefsStateStorage under the artifact dir."""
-        from upath import UPath
-
-        from dagster._core.storage.defs_state.blob_storage_state_storage import UPathDefsStateStorage
-
-        base_dir = self.built["local_artifact_storage"].base_dir
-        self.built["defs_state_storage"] = _stage(
-            "build:defs_state_storage",
-            lambda: UPathDefsStateStorage(UPath(os.path.join(base_dir, "defs_state"))),
-        )
-
     # --- settings ----------------------------------------------------------------------------
 
     def check_settings(self, settings: Mapping[str, Any]) -> None:
@@ -400,27 +401,24 @@ def _check_resumable(launcher: Any) -> None:
 def _check_daemon_thread_pools(settings: Mapping[str, Any], scheduler: Any, coordinator: Any) -> None:
     """The thread pools `dagster-daemon run` creates as its daemons start, with their conditions.
 
-    SensorDaemon.__init__ and BackfillDaemon.__init__ (dagster/_daemon/daemon.py), the start of
-    execute_scheduler_iteration_loop (dagster/_scheduler/scheduler.py) and of AssetDaemon's loop
-    (dagster/_daemon/asset_daemon.py), and the threaded dequeue of QueuedRunCoordinatorDaemon.
-    A pool with `max_workers` 0 or negative raises ValueError: the daemon cannot run.
+    The sensor and backfill daemons are constructed for real (their `__init__` creates their pools,
+    under conditions that differ by version: BackfillDaemon's `use_threads` default and its
+    `num_submit_workers` pool, say). Copied, because they are made inside the daemons' loops: the
+    start of execute_scheduler_iteration_loop (dagster/_scheduler/scheduler.py), of AssetDaemon's
+    loop (dagster/_daemon/asset_daemon.py; its `num_submit_workers` pool of 1.9 and 1.10 reads a
+    key the schema of every version refuses) and the threaded dequeue of QueuedRunCoordinatorDaemon,
+    all the same from 1.9 to 1.13. A pool with `max_workers` 0 or negative raises ValueError: the
+    daemon cannot run.
     """
     from dagster._core.run_coordinator.queued_run_coordinator import QueuedRunCoordinator
     from dagster._core.scheduler import DagsterDaemonScheduler
     from dagster._core.utils import InheritContextThreadPoolExecutor
+    from dagster._daemon.daemon import BackfillDaemon, SensorDaemon
+
+    for daemon, key in ((SensorDaemon, "sensors"), (BackfillDaemon, "backfills")):
+        daemon(settings=settings.get(key) or {}).__exit__(None, None, None)
 
     pools: list[Any] = []
-    sensors = settings.get("sensors") or {}
-    if sensors.get("use_threads"):
-        pools.append(sensors.get("num_workers"))
-        if sensors.get("num_submit_workers"):
-            pools.append(sensors.get("num_submit_workers"))
-    backfills = settings.get("backfills") or {}
-    if backfills.get("use_threads", True):
-        if backfills.get("num_workers", 4):
-            pools.append(backfills.get("num_workers"))
-        if backfills.get("num_submit_workers"):
-            pools.append(backfills.get("num_submit_workers"))
     if isinstance(scheduler, DagsterDaemonScheduler):
         schedules = settings.get("schedules") or {}
         if schedules.get("use_threads"):
@@ -465,12 +463,13 @@ def _check_sqlalchemy_url(url: str) -> None:
 
 def _build_postgres(run: _Run, slot: str, klass: type, data: Any, config_value: Mapping[str, Any]) -> None:
     import dagster._check as check
-    from dagster_postgres.utils import get_token_provider_from_config, pg_url_from_config
+    from dagster_postgres import utils
 
     def validate() -> None:
-        url = pg_url_from_config(config_value)
+        url = utils.pg_url_from_config(config_value)
         check.bool_param(config_value.get("should_autocreate_tables", True), "should_autocreate_tables")
-        get_token_provider_from_config(config_value)
+        if hasattr(utils, "get_token_provider_from_config"):  # `auth_provider`, where the version has it
+            utils.get_token_provider_from_config(config_value)
         _check_sqlalchemy_url(url)
 
     _stage(f"build:{slot}", validate)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 _VERSION = re.compile(r"^\s*v?(\d+)\.(\d+)(?:\.(\d+))?\s*$")
 
@@ -20,8 +20,7 @@ class VersionError(ValueError):
     """A requested version that is not a version, or that is older than every supported one."""
 
 
-@dataclass(frozen=True)
-class VersionChoice:
+class VersionChoice(NamedTuple):
     version: str  # a supported minor version, "1.11"
     reason: str  # why, for people: "requirements.txt:3", "--dagster-version", "newest supported"
     note: str | None = None  # said once as an `info` finding: the version judged is not the one asked for

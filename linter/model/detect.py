@@ -15,15 +15,13 @@ import os
 import re
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 MAX_DIRECTORIES = 32  # a bound on the walk up, however deep the checked file is
 
 
-@dataclass(frozen=True)
-class Pin:
+class Pin(NamedTuple):
     requirement: str  # as written: "dagster[postgres]>=1.10,<1.12" (PEP 508), "^1.10" (Poetry), "1.11.16" (lock)
     source: str  # "requirements.txt:3": the file's name and the 1-based line of the pin
     path: Path
@@ -37,8 +35,7 @@ class Verdict(str, enum.Enum):
     UNPARSEABLE = "unparseable"
 
 
-@dataclass(frozen=True)
-class MinorChoice:
+class MinorChoice(NamedTuple):
     verdict: Verdict
     minor: str | None = None  # SUPPORTED only
     # OLDER: the highest version allowed; NEWER: the lowest. `nearest_excluded` when that version is
@@ -108,7 +105,10 @@ def _pin_in(directory: Path, names: set[str]) -> Pin | None:
 
 
 def _from_toml_lock(path: Path, text: str) -> Pin | None:
-    """uv.lock and poetry.lock: `[[package]] name = "dagster" version = "1.11.16"`."""
+    """uv.lock and poetry.lock: `[[package]] name = "dagster" version = "1.11.16"`. Locks run to
+    thousands of lines: they are read as TOML only when they name dagster at all."""
+    if not _mentions_dagster(text):
+        return None
     for package in _list(_toml(text).get("package")):
         if isinstance(package, dict) and _is_dagster(package.get("name")) and isinstance(package.get("version"), str):
             name = re.escape(package["name"])
@@ -128,6 +128,8 @@ def _from_pipfile_lock(path: Path, text: str) -> Pin | None:
 
 
 def _from_pyproject(path: Path, text: str) -> Pin | None:
+    if not _mentions_dagster(text):  # most are read for nothing: no TOML parser then
+        return None
     data = _toml(text)
     project = _dict(data.get("project"))
     lists = [(r"^\s*\[\s*project\s*\]", project.get("dependencies"))]
@@ -151,6 +153,10 @@ def _from_pyproject(path: Path, text: str) -> Pin | None:
                 line = _line_of(text, rf"^\s*\[\s*{header}\s*\]", rf"^\s*[\"']?{re.escape(name)}[\"']?\s*=")
                 return Pin(constraint, f"{path.name}:{line}", path)
     return None
+
+
+def _mentions_dagster(text: str) -> bool:
+    return re.search(r"(?i)[\"'\s]dagster[\"'\s\[=<>~^!;@]", text) is not None
 
 
 def _poetry_constraint(value: Any) -> str | None:
@@ -227,8 +233,7 @@ def _line_of(text: str, *patterns: str) -> int:
 # between two edges (None: unbounded), found by intersecting its clauses' spans.
 
 
-@dataclass(frozen=True)
-class _Edge:
+class _Edge(NamedTuple):
     key: tuple
     included: bool
     text: str  # the version as written, for messages
