@@ -41,14 +41,7 @@ FIXTURES = fixture_paths()
 PROBES = sorted((FIXTURES_DIR / "versions").glob("*.yaml"))
 
 # Disagreements caused by the linter (linter/), each (version, fixture id) with its cause.
-_BACKFILLS_1_9 = ("linter/rules/settings.py daemon_thread_pool_size allows `backfills.num_workers: 0` with "
-                  "`use_threads: true` in every version, but Dagster 1.9's BackfillDaemon.__init__ "
-                  "(dagster/_daemon/daemon.py) passes it to InheritContextThreadPoolExecutor unguarded "
-                  "(ValueError: max_workers must be greater than 0); only 1.10+ skips a pool of 0 workers")
-LINTER_BUGS: dict[tuple[str, str], str] = {
-    ("1.9", "semantic/ok-daemon-thread-pools.yaml"): _BACKFILLS_1_9,
-    ("1.9", "semantic/suspicious-values-elsewhere.yaml"): _BACKFILLS_1_9,
-}
+LINTER_BUGS: dict[tuple[str, str], str] = {}
 
 
 def _python(version: str) -> Path:

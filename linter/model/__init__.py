@@ -26,6 +26,10 @@ class DagsterModel:
     defaults: Mapping[str, Any]  # what InstanceRef fills in (instance-defaults.json)
     _built: dict = field(default_factory=dict, repr=False)  # lazily built helpers, per model
 
+    def since(self, version: str) -> bool:
+        """Whether this version is `version` ("1.10") or newer: for facts of `linter.model.behaviour`."""
+        return tuple(map(int, self.version.split("."))) >= tuple(map(int, version.split(".")))
+
     @property
     def dagster_version(self) -> str:
         """The Dagster release the data was generated from, "1.13.27"."""

@@ -31,6 +31,7 @@ from typing import Any
 
 from linter.findings import KeyPath, Target, Violation
 from linter.model import ClassEntry
+from linter.model.behaviour import BACKFILL_DAEMON_THREADED_BY_DEFAULT
 from linter.rules import RuleContext, check
 from linter.rules.classes import closest, lookup, resolve_entry
 from linter.rules.common import as_mapping, is_int
@@ -115,13 +116,16 @@ def daemon_thread_pool_size(context: RuleContext) -> Iterator[Violation]:
     Why it matters: the daemons build thread pools from them, and a pool with fewer than one worker makes the daemon fail.
     """
     data = context.data if isinstance(context.data, dict) else {}
+    backfills_threaded = context.model.since(BACKFILL_DAEMON_THREADED_BY_DEFAULT)
     for section in ("sensors", "schedules", "auto_materialize", "backfills"):
         settings = as_mapping(data.get(section))
-        if settings is None or settings.get("use_threads") is not True:
+        threaded_by_default = section == "backfills" and backfills_threaded
+        if settings is None or settings.get("use_threads", threaded_by_default) is not True:
             continue
-        # backfills skips a pool of 0 workers; the others hand 0 to the pool, which rejects it
-        minimum = 0 if section == "backfills" else 1
-        condition = "when `use_threads` is `true`"
+        # from 1.10 the backfill daemon builds no pool for 0 workers; the others hand 0 to the pool, which rejects it
+        minimum = 0 if threaded_by_default else 1
+        condition = ("unless `use_threads` is `false`" if threaded_by_default and "use_threads" not in settings
+                     else "when `use_threads` is `true`")
         yield from _pool_violation((section, "num_workers"), settings.get("num_workers"), minimum, condition)
         if section != "auto_materialize":
             yield from _pool_violation((section, "num_submit_workers"), settings.get("num_submit_workers"), 0, condition)

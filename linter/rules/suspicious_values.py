@@ -33,6 +33,7 @@ from linter.rules import RuleContext, check
 from linter.rules.classes import lookup, source_value
 from linter.rules.common import as_mapping, blocks_of, is_int
 from linter.rules.cross_keys import run_queue_limits_with_concurrency
+from linter.model.behaviour import BACKFILL_DAEMON_THREADED_BY_DEFAULT
 from linter.rules.retention import RETENTION_KINDS, TICK_STATUSES, purge_after_days_path
 
 RULE = "suspicious-value"
@@ -135,7 +136,8 @@ def daemon_num_workers_zero(context: RuleContext) -> Iterator[Violation]:
     Why it matters: 0 does not turn a daemon off; it is ignored, or (backfills) removes the thread pool.
     """
     data = context.data if isinstance(context.data, dict) else {}
-    for section in ("sensors", "schedules", "auto_materialize"):
+    backfills_threaded = context.model.since(BACKFILL_DAEMON_THREADED_BY_DEFAULT)
+    for section in ("sensors", "schedules", "auto_materialize") + (() if backfills_threaded else ("backfills",)):
         settings = as_mapping(data.get(section))
         if settings is None or settings.get("use_threads") is True:
             continue  # with threads, settings.py reports a pool of fewer than one worker
@@ -147,7 +149,7 @@ def daemon_num_workers_zero(context: RuleContext) -> Iterator[Violation]:
                 " `use_threads` is false, and Dagster refuses to start with it once `use_threads` is true",
             )
     backfills = as_mapping(data.get("backfills"))
-    if backfills is not None and backfills.get("num_workers") == 0 and is_int(backfills.get("num_workers")):
+    if backfills_threaded and backfills is not None and backfills.get("num_workers") == 0 and is_int(backfills.get("num_workers")):
         yield _warning(
             ("backfills", "num_workers"),
             "`num_workers: 0` does not turn backfills off: it gives the backfill daemon no thread pool, so"
