@@ -30,10 +30,11 @@ def with_version_facts(violations: list[Violation], model: DagsterModel, version
     others = [other for other in supported_versions() if other != model.version]
     refused_elsewhere = {other: _versioned_paths(judge(load_model(other))) for other in others}
     reason = version.reason if version is not None else "the newest supported"
+    blocks = sorted(set(model.catalog.slot_paths.values()), key=len, reverse=True)
     told = []
     for violation in violations:
         if violation.rule in VERSIONED_RULES:
-            accepted = [other for other in others if not _refuses(refused_elsewhere[other], violation)]
+            accepted = [other for other in others if not _refuses(refused_elsewhere[other], violation, blocks)]
             if accepted:
                 fact, arrives_later = _version_fact(violation.rule, accepted, model.version, supported_versions())
                 message = violation.message
@@ -50,15 +51,20 @@ def _versioned_paths(violations: list[Violation]) -> set[tuple]:
     return {(v.rule, tuple(v.key_path)) for v in violations if v.rule in VERSIONED_RULES}
 
 
-def _refuses(refused: set[tuple], violation: Violation) -> bool:
-    """Whether another version refuses the same thing: the same finding at the same key, or an unknown key
-    or class above it (a version without `defs_state_storage` refuses its `class` along with it); for a
-    missing key, anything refused inside the mapping that misses it (its class, say)."""
+def _refuses(refused: set[tuple], violation: Violation, blocks: list[tuple]) -> bool:
+    """Whether another version refuses the same thing: an unknown class in the same class block (a
+    version that does not ship the class says so at `class` or at `module`, and has no opinion on
+    its config), the same finding at the same key, an unknown key or class above it (a version
+    without `defs_state_storage` refuses its `class` along with it), or, for a missing key, anything
+    refused inside the mapping that misses it."""
     path = tuple(violation.key_path)
+    block = next((block for block in blocks if path[:len(block)] == block), None)
+    if block is not None and any(rule == "unknown-class" and other[:len(block)] == block for rule, other in refused):
+        return True
     if (violation.rule, path) in refused:
         return True
     if violation.rule == "missing-key" and any(other[:len(path)] == path for _, other in refused):
-        return True  # not required there only because what it belongs to is refused itself
+        return True
     return any((rule, path[:length]) in refused for rule in ("unknown-key", "unknown-class")
                for length in range(len(path)))
 

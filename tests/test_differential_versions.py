@@ -127,8 +127,12 @@ def test_probe_is_judged_as_its_header_says(verdicts, version: str, fixture: Pat
         f"the header says Dagster {version} {'accepts' if accepted else 'rejects'} it; Dagster says {verdict}")
     findings, visible = _lint(fixture, version)
     assert bool(visible) == (not accepted), f"the linter's findings as {version}:\n{_describe(findings)}"
-    for fact in (fact for fact_version, fact in markers.version_facts if fact_version == version):
+    facts = [fact for fact_version, fact in markers.version_facts if fact_version == version]
+    for fact in facts:
         assert any(fact in f.message for f in visible), f"no finding says {fact!r}:\n{_describe(findings)}"
+    if not facts:  # what no other supported version accepts either carries no version fact
+        told = [f for f in findings if "; this file is judged as Dagster" in f.message]
+        assert not told, f"a version fact where the header names none, as {version}:\n{_describe(told)}"
 
 
 def test_every_probe_fact_names_a_version_that_rejects_it() -> None:
