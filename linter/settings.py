@@ -32,6 +32,9 @@ def _tomllib():  # imported only when a TOML file is read: most runs have none t
 
 
 TABLE = ("tool", "instance-lint")
+# `[tool.instance-lint]`, `[tool.instance-lint.severity]`, `instance-lint = {...}` under `[tool]`, or a
+# header broken off at the line's end (parsed, so that its error is reported)
+_TABLE_MENTION = re.compile(r"(?m)instance-lint[\"']?[ \t]*(?:[.=\]]|$)")
 KEYS = ("select", "ignore", "severity", "exit-zero", "dagster-version")
 
 
@@ -157,11 +160,17 @@ def find_config(checked_file: Path, tables: dict[Path, bool] | None = None) -> P
 
 
 def _has_table(path: Path) -> bool:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return True  # report the problem when it is read, instead of silently skipping it
+    if _TABLE_MENTION.search(text) is None:  # most pyproject.toml files: no TOML parser needed to say no
+        return False
     tomllib = _tomllib()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return True  # report the problem when it is read, instead of silently skipping it
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return True
     return isinstance(data.get("tool"), dict) and TABLE[1] in data["tool"]
 
 
