@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 from collections.abc import Mapping
 
 from linter import schema
@@ -11,11 +10,10 @@ from linter.document import Document, parse_document
 from linter.findings import Finding, KeyPath, Span, Violation
 from linter.model import DagsterModel
 from linter.model.choice import VersionChoice
-from linter.rulebook import severity_of
+from linter.rulebook import VERSIONED_RULES, severity_of
 from linter.rules import RuleContext, run_checks
 from linter.settings import Settings
 from linter.suppressions import apply_suppressions
-from linter.version_facts import VERSIONED_RULES, with_version_facts
 
 
 def lint_text(
@@ -53,6 +51,8 @@ def lint_document(
         environ = os.environ if env is None else env
         violations = _violations(document, model, environ, settings)
         if any(v.rule in VERSIONED_RULES for v in violations):
+            from linter.version_facts import with_version_facts  # the error path only
+
             violations = with_version_facts(violations, model, version,
                                             lambda other: _violations(document, other, environ, settings))
         if import_classes:
@@ -82,7 +82,7 @@ def newest_model() -> DagsterModel:
 
 def _with_severity(finding: Finding, settings: Settings) -> Finding:
     severity = settings.severity_for(finding.rule, finding.severity)
-    return finding if severity is finding.severity else replace(finding, severity=severity)
+    return finding if severity is finding.severity else finding._replace(severity=severity)
 
 
 def _to_finding(document: Document, violation: Violation) -> Finding:

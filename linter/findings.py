@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 KeyPath = tuple  # tuple[str | int, ...]: mapping keys and sequence indexes from the document root
 
@@ -21,8 +21,10 @@ class Target(str, enum.Enum):
     VALUE = "value"  # the value under the key (wrong type, wrong value)
 
 
-@dataclass(frozen=True)
-class Span:
+# Records are NamedTuples, not dataclasses: immutable all the same, and ~5x cheaper to define at every start.
+
+
+class Span(NamedTuple):
     """1-based line and column of the first character; end is exclusive (the column after the last character)."""
 
     line: int
@@ -31,8 +33,7 @@ class Span:
     end_column: int
 
 
-@dataclass(frozen=True)
-class Violation:
+class Violation(NamedTuple):
     """What a rule reports: a key path and a message. The runner turns it into a Finding."""
 
     rule: str
@@ -43,14 +44,13 @@ class Violation:
     severity: Severity | None = None  # None: the rule's default severity
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     path: str  # the checked file as given on the command line ("-" or --stdin-filename for stdin)
     span: Span
     severity: Severity
     rule: str
     message: str
-    key_path: KeyPath = field(default=())
+    key_path: KeyPath = ()
     suggestion: str | None = None
 
     @property

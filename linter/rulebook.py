@@ -42,6 +42,10 @@ RULES: dict[str, RuleInfo] = {
 }
 
 
+# Findings another supported Dagster version may not give: `linter.version_facts` says when.
+VERSIONED_RULES = frozenset({"unknown-key", "unknown-class", "missing-key"})
+
+
 def severity_of(slug: str) -> Severity:
     return RULES[slug].severity
 

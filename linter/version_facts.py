@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 
 from linter.findings import Violation
 from linter.model import DagsterModel
 from linter.model.choice import VersionChoice
 from linter.model.store import load_model, supported_versions, version_key
+from linter.rulebook import VERSIONED_RULES
 
-VERSIONED_RULES = frozenset({"unknown-key", "unknown-class", "missing-key"})
 _DID_YOU_MEAN = re.compile(r"[:;] did you mean `[^`]*`\?")
 
 Judge = Callable[[DagsterModel], list[Violation]]
@@ -41,7 +40,7 @@ def with_version_facts(violations: list[Violation], model: DagsterModel, version
                 suggestion = violation.suggestion
                 if arrives_later:  # what the user wrote is right for a newer Dagster: no replacement
                     message, suggestion = _DID_YOU_MEAN.sub("", message), None
-                violation = replace(violation, message=f"{message}; {fact}; this file is judged as "
+                violation = violation._replace(message=f"{message}; {fact}; this file is judged as "
                                                        f"Dagster {model.version} ({reason})", suggestion=suggestion)
         told.append(violation)
     return told

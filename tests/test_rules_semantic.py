@@ -8,7 +8,6 @@ here; positions are checked end-to-end with the document loader elsewhere.
 
 from __future__ import annotations
 
-import dataclasses
 
 import re
 from collections import Counter
@@ -183,6 +182,7 @@ CATALOG = Catalog(
 
 # fixture -> the (rule, key path) of every finding the semantic checks must give; absent = none
 EXPECTED: dict[str, set[tuple[str, tuple]]] = {
+    "backfills-threaded-by-default-negative-workers.yaml": {("invalid-value", ("backfills", "num_workers"))},
     "storage-with-legacy-keys.yaml": {
         ("conflicting-keys", ("run_storage",)),
         ("conflicting-keys", ("event_log_storage",)),
@@ -319,7 +319,7 @@ VALUE_RULES = frozenset({"invalid-retention", "suspicious-value", "deprecated"})
 
 
 def _violations(data, catalog: Catalog = CATALOG, environ=None) -> list[Violation]:
-    context = RuleContext(data=data, model=dataclasses.replace(NEWEST, catalog=catalog), environ=environ or {})
+    context = RuleContext(data=data, model=NEWEST.with_catalog(catalog), environ=environ or {})
     return list(run_checks(context, selected=lambda slug: slug not in VALUE_RULES))
 
 
@@ -534,7 +534,7 @@ def test_with_the_generated_catalog(name):
 
 
 def _found(data, environ) -> set[tuple[str, tuple]]:
-    return {(v.rule, v.key_path) for v in run_checks(RuleContext(data=data, model=dataclasses.replace(NEWEST, catalog=CATALOG), environ=environ))}
+    return {(v.rule, v.key_path) for v in run_checks(RuleContext(data=data, model=NEWEST.with_catalog(CATALOG), environ=environ))}
 
 
 def test_concurrency_maximum_follows_the_environment():

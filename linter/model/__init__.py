@@ -10,7 +10,6 @@ Dagster facts: the schema check, the rules (through `RuleContext`), `resolve` an
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from linter.model.catalog import Catalog, ClassEntry
@@ -18,13 +17,24 @@ from linter.model.catalog import Catalog, ClassEntry
 __all__ = ["Catalog", "ClassEntry", "DagsterModel"]
 
 
-@dataclass(frozen=True, eq=False)
 class DagsterModel:
-    version: str  # the supported minor version, "1.13"
-    schema: Mapping[str, Any]  # draft-07 JSON Schema of dagster.yaml
-    catalog: Catalog
-    defaults: Mapping[str, Any]  # what InstanceRef fills in (instance-defaults.json)
-    _built: dict = field(default_factory=dict, repr=False)  # lazily built helpers, per model
+    """Immutable once built. A plain class, not a dataclass: it is created at every start (start-up time)."""
+
+    __slots__ = ("version", "schema", "catalog", "defaults", "_built")
+
+    def __init__(self, version: str, schema: Mapping[str, Any], catalog: Catalog, defaults: Mapping[str, Any]) -> None:
+        self.version = version  # the supported minor version, "1.13"
+        self.schema = schema  # draft-07 JSON Schema of dagster.yaml
+        self.catalog = catalog
+        self.defaults = defaults  # what InstanceRef fills in (instance-defaults.json)
+        self._built: dict = {}  # lazily built helpers (the validator)
+
+    def __repr__(self) -> str:
+        return f"DagsterModel({self.version!r}, Dagster {self.dagster_version})"
+
+    def with_catalog(self, catalog: Catalog) -> DagsterModel:
+        """The same version with another catalog (tests judge rules against a catalog excerpt)."""
+        return DagsterModel(self.version, self.schema, catalog, self.defaults)
 
     def since(self, version: str) -> bool:
         """Whether this version is `version` ("1.10") or newer: for facts of `linter.model.behaviour`."""

@@ -91,7 +91,7 @@ def _pin_in(directory: Path, names: set[str]) -> Pin | None:
         ("Pipfile.lock", _from_pipfile_lock),
         ("pyproject.toml", _from_pyproject),
     ]
-    readers += [(name, _from_requirements) for name in sorted(names) if re.fullmatch(r"requirements.*\.txt", name)]
+    readers += [(name, _from_requirements) for name in sorted(names) if name.startswith("requirements") and name.endswith(".txt")]
     for name, read in readers:
         if name in names:
             path = directory / name
