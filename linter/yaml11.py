@@ -138,7 +138,9 @@ def _infinity() -> float:
 INF = _infinity()
 NAN = -INF / INF  # one shared object, as PyYAML's `nan_value`: two `.nan` keys are the same key
 
-_TIMESTAMP_RE = re.compile(
+# Compiled on first use (re's own cache): Dagster's loader never resolves a timestamp, so only an
+# explicit `!!timestamp` tag needs it.
+_TIMESTAMP = (
     r"""^(?P<year>[0-9][0-9][0-9][0-9])
         -(?P<month>[0-9][0-9]?)
         -(?P<day>[0-9][0-9]?)
@@ -148,8 +150,7 @@ _TIMESTAMP_RE = re.compile(
         :(?P<second>[0-9][0-9])
         (?:\.(?P<fraction>[0-9]*))?
         (?:[ \t]*(?P<tz>Z|(?P<tz_sign>[-+])(?P<tz_hour>[0-9][0-9]?)
-        (?::(?P<tz_minute>[0-9][0-9]))?))?)?$""",
-    re.X,
+        (?::(?P<tz_minute>[0-9][0-9]))?))?)?$"""
 )
 
 
@@ -198,7 +199,7 @@ def _binary(text: str) -> bytes:
 
 
 def _timestamp(text: str) -> datetime.date:
-    values = _TIMESTAMP_RE.match(text).groupdict()  # type: ignore[union-attr]  # no match fails, as in PyYAML
+    values = re.match(_TIMESTAMP, text, re.X).groupdict()  # type: ignore[union-attr]  # no match fails, as in PyYAML
     year, month, day = int(values["year"]), int(values["month"]), int(values["day"])
     if not values["hour"]:
         return datetime.date(year, month, day)
@@ -404,7 +405,7 @@ def iter_events(text: str) -> Iterator[Any]:
         raise YamlProblem(describe_error(error), mark.index if mark else 0) from None
 
 
-_TOKEN_NAME = re.compile(r"<[a-z ]+>")
+_TOKEN_NAME = r"<[a-z ]+>"  # these two are compiled on first use (re's cache): only for messages
 _TOKEN_WORDS = {
     "<stream end>": "the end of the file",
     "<block end>": "the end of the indented block",
@@ -421,7 +422,7 @@ _TOKEN_WORDS = {
 }
 _CHAR_WORDS = {"\t": "a tab", "\0": "the end of the file", "\n": "a line break", "\r": "a line break",
                " ": "a space"}
-_QUOTED = re.compile(r"""(?:character )?\(?'((?:[^'\\]|\\.)*)',?\)?|(?:character )?"((?:[^"\\]|\\.)*)\"""")
+_QUOTED = r"""(?:character )?\(?'((?:[^'\\]|\\.)*)',?\)?|(?:character )?"((?:[^"\\]|\\.)*)\""""
 
 
 _HINTS = {
@@ -442,8 +443,8 @@ def describe_error(error: MarkedYAMLError) -> str:
 
 
 def _plain_words(text: str) -> str:
-    text = _QUOTED.sub(_word_for_quoted, text.strip())
-    return _TOKEN_NAME.sub(lambda match: _TOKEN_WORDS.get(match.group(), match.group()), text)
+    text = re.sub(_QUOTED, _word_for_quoted, text.strip())
+    return re.sub(_TOKEN_NAME, lambda match: _TOKEN_WORDS.get(match.group(), match.group()), text)
 
 
 def _word_for_quoted(match: re.Match[str]) -> str:

@@ -247,7 +247,11 @@ def minor_for(requirement: str, supported: Sequence[str]) -> MinorChoice:
     PEP 508 requirement (name, extras and markers are ignored) or a bare constraint: `1.11.16`,
     `==1.11.16`, `^1.10`, `~1.10`, `>=1.10 <1.12`, `*`, `^1.9 || ^2.0`. Minor X.Y stands for every
     version whose release starts with X.Y, pre- and post-releases included (`1.11.0rc1` is a 1.11)."""
-    allowed = _allowed(_constraint(requirement))
+    constraint = _constraint(requirement)
+    exact = _exact_minor(constraint)
+    if exact in supported:  # the common case, a plain pin, read without compiling the PEP 440 patterns
+        return MinorChoice(Verdict.SUPPORTED, exact)
+    allowed = _allowed(constraint)
     if allowed is None:
         return MinorChoice(Verdict.UNPARSEABLE)
     if not allowed:
@@ -267,6 +271,15 @@ def minor_for(requirement: str, supported: Sequence[str]) -> MinorChoice:
         return MinorChoice(Verdict.NEWER, nearest=lowest.text, nearest_excluded=not lowest.included)
     highest = max((span[1] for span in allowed if span[1] is not None), key=_as_end)
     return MinorChoice(Verdict.OLDER, nearest=highest.text, nearest_excluded=not highest.included)
+
+
+def _exact_minor(constraint: str | None) -> str | None:
+    """"1.11" for `==1.11.16`, `===1.11.16`, `1.11.16` (a lock's version), `==1.11`; else None."""
+    version = (constraint or "").lstrip("=").strip()
+    parts = version.split(".")
+    if constraint is None or constraint[:1] not in "=0123456789" or len(parts) < 2:
+        return None
+    return f"{int(parts[0])}.{int(parts[1])}" if all(part.isdigit() for part in parts) else None
 
 
 def _release_of(minor: str) -> tuple[int, ...]:
