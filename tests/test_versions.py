@@ -261,3 +261,27 @@ def test_a_clean_file_never_loads_another_version(tmp_path):
                "print(loaded)\n")
     result = subprocess.run([__import__("sys").executable, "-c", program], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+# ----------------------------------------------------------------------------- render per version
+
+
+@pytest.mark.parametrize(("version", "coordinator", "secrets", "defs_state", "freshness"), [
+    # what each version's InstanceRef builds for an empty dagster.yaml (config_defaults, the injected
+    # secrets loader and defs state storage) and its `freshness` default: Dagster 1.9.13 ... 1.13.27
+    ("1.9", "DefaultRunCoordinator", None, None, None),
+    ("1.10", "QueuedRunCoordinator", "PerProjectEnvFileLoader", None, None),
+    ("1.11", "QueuedRunCoordinator", "PerProjectEnvFileLoader", "BlobStorageStateStorage", False),
+    ("1.12", "QueuedRunCoordinator", "PerProjectEnvFileLoader", "UPathDefsStateStorage", True),
+    ("1.13", "QueuedRunCoordinator", "PerProjectEnvFileLoader", "UPathDefsStateStorage", True),
+])
+def test_render_shows_the_versions_defaults(tmp_path, version, coordinator, secrets, defs_state, freshness):
+    (tmp_path / "dagster.yaml").write_text("{}\n")
+    result = CliRunner().invoke(cli, ["render", "--format", "json", "--dagster-version", version,
+                                      "--dagster-home", str(tmp_path), str(tmp_path / "dagster.yaml")])
+    assert result.exit_code == 0, result.output
+    rendered = json.loads(result.stdout)
+    assert rendered["run_coordinator"]["class"] == coordinator
+    assert (rendered["secrets"]["custom"]["class"] if "secrets" in rendered else None) == secrets
+    assert (rendered["defs_state_storage"]["class"] if "defs_state_storage" in rendered else None) == defs_state
+    assert (rendered["freshness"]["enabled"] if "freshness" in rendered else None) == freshness
