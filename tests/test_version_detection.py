@@ -89,12 +89,44 @@ def test_requirements_variant_names(repo):
     assert pin_for(repo) == Pin("dagster~=1.12.0", "requirements-prod.txt:2", repo / "requirements-prod.txt")
 
 
-def test_requirements_files_are_read_in_name_order(repo):
-    # "requirements-dev.txt" sorts before "requirements.txt" ('-' < '.'); a file without dagster is passed over.
+def test_the_main_requirements_file_is_read_first(repo):
+    # requirements.txt (what a Dockerfile installs) before requirements-dev.txt, the others by name;
+    # a file without dagster is passed over.
     write(repo / "requirements.txt", "dagster==1.12.0\n")
     write(repo / "requirements-dev.txt", "dagster==1.10.0\n")
     write(repo / "requirements-a.txt", "pytest\n")
+    assert pin_for(repo).source == "requirements.txt:1"
+    (repo / "requirements.txt").unlink()
     assert pin_for(repo).source == "requirements-dev.txt:1"
+
+
+def test_a_requirements_directory_is_read(repo):
+    # requirements/base.txt, as Django-style projects and their Dockerfiles keep it; base before dev.
+    write(repo / "pyproject.toml", '[project]\nname = "x"\ndependencies = ["pandas"]\n')
+    write(repo / "requirements" / "dev.txt", "-r base.txt\ndagster==1.11.0\n")
+    write(repo / "requirements" / "base.txt", "django\ndagster==1.13.3\n")
+    pin = pin_for(repo)
+    assert (pin.requirement, pin.source, pin.path) == ("dagster==1.13.3", "base.txt:2", repo / "requirements" / "base.txt")
+
+
+def test_an_unconstrained_entry_gives_way_to_a_pin_beside_it(repo):
+    # pyproject's bare `dagster` says nothing about the version; requirements.txt pins it.
+    write(repo / "pyproject.toml", '[project]\nname = "x"\ndependencies = [\n  "dagster",\n]\n')
+    write(repo / "requirements.txt", "dagster==1.11.3\n")
+    assert pin_for(repo).source == "requirements.txt:1"
+    (repo / "requirements.txt").unlink()
+    assert pin_for(repo).source == "pyproject.toml:4"
+
+
+def test_pixi_dependencies_are_read(repo):
+    write(repo / "pyproject.toml", '[project]\nname = "x"\n\n[tool.pixi.dependencies]\npython = "3.12.*"\n'
+                                   'dagster = ">=1.7.15, <1.12.23"\n')
+    pin = pin_for(repo)
+    assert (pin.requirement, pin.source) == (">=1.7.15, <1.12.23", "pyproject.toml:6")
+    assert minor_for(pin.requirement, SUPPORTED).minor == "1.12"
+    (repo / "pyproject.toml").unlink()
+    write(repo / "pixi.toml", '[workspace]\nname = "x"\n\n[feature.etl.pypi-dependencies]\ndagster = "==1.10.2"\n')
+    assert (pin_for(repo).requirement, pin_for(repo).source) == ("==1.10.2", "pixi.toml:5")
 
 
 def test_only_the_dagster_distribution_is_a_pin(repo):

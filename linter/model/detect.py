@@ -1,9 +1,10 @@
 """Which Dagster version a dagster.yaml will run with: the nearest `dagster` pin above it, and the
 supported minor that pin allows.
 
-Detection looks only at the checked file's directory and its parents, never below, and stops at the
-repository root. In each directory a lock file wins over a manifest: a lock names the exact version
-that gets installed, while `dagster>=1.10` in pyproject.toml or requirements.txt only names a range.
+Detection looks only at the checked file's directory and its parents (and, in each, the one
+conventional `requirements/` folder), never deeper, and stops at the repository root. In each
+directory a lock file wins over a manifest: a lock names the exact version that gets installed, while
+`dagster>=1.10` in pyproject.toml or requirements.txt only names a range.
 Specifiers are evaluated here rather than with `packaging`, which is not a runtime dependency.
 """
 
@@ -85,23 +86,48 @@ def _home() -> Path | None:
 
 
 def _pin_in(directory: Path, names: set[str]) -> Pin | None:
-    readers: list[tuple[str, Callable[[Path, str], Pin | None]]] = [
-        ("uv.lock", _from_toml_lock),
-        ("poetry.lock", _from_toml_lock),
-        ("Pipfile.lock", _from_pipfile_lock),
-        ("pyproject.toml", _from_pyproject),
-    ]
-    readers += [(name, _from_requirements) for name in sorted(names) if name.startswith("requirements") and name.endswith(".txt")]
-    for name, read in readers:
-        if name in names:
-            path = directory / name
-            try:
-                pin = read(path, path.read_text(encoding="utf-8-sig")) if path.is_file() else None
-            except (OSError, ValueError, TypeError, AttributeError):  # ValueError: bad TOML, JSON or UTF-8
-                pin = None
-            if pin is not None:
-                return pin
-    return None
+    """A lock's pin (exact) if a lock names dagster; else the first manifest pin with a constraint, in
+    the order pyproject.toml, pixi.toml, requirements*.txt, requirements/*.txt (the directory many
+    projects keep their requirement sets in, such as requirements/base.txt); else an unconstrained one
+    (`dagster` alone says nothing about the version, so an exact pin beside it wins)."""
+    for name, read in (("uv.lock", _from_toml_lock), ("poetry.lock", _from_toml_lock),
+                       ("Pipfile.lock", _from_pipfile_lock)):
+        if name in names and (pin := _read_pin(directory / name, read)) is not None:
+            return pin
+    manifests = [directory / name for name in ("pyproject.toml", "pixi.toml") if name in names]
+    manifests += [directory / name for name in sorted(names, key=_requirements_order) if _is_requirements(name)]
+    if "requirements" in names:
+        try:
+            nested = sorted(os.listdir(directory / "requirements"), key=_requirements_order)
+        except OSError:
+            nested = []
+        manifests += [directory / "requirements" / name for name in nested if name.endswith((".txt", ".in"))]
+    unconstrained = None
+    for path in manifests:
+        read = _from_requirements if path.name.endswith((".txt", ".in")) else _from_pyproject
+        pin = _read_pin(path, read)
+        if pin is not None and _constraint(pin.requirement) not in ("", "*"):
+            return pin
+        unconstrained = unconstrained or pin
+    return unconstrained
+
+
+def _read_pin(path: Path, read: Callable[[Path, str], Pin | None]) -> Pin | None:
+    try:
+        return read(path, path.read_text(encoding="utf-8-sig")) if path.is_file() else None
+    except (OSError, ValueError, TypeError, AttributeError):  # ValueError: bad TOML, JSON or UTF-8
+        return None
+
+
+def _is_requirements(name: str) -> bool:
+    return name.startswith("requirements") and name.endswith((".txt", ".in"))
+
+
+def _requirements_order(name: str) -> tuple:
+    """The main set first (requirements.txt, base, prod), then the rest by name; `.txt` before `.in`."""
+    stem = name.rsplit(".", 1)[0].lower()
+    main = stem in ("requirements", "base", "prod", "production", "main", "common")
+    return (not main, name.endswith(".in"), name)
 
 
 def _from_toml_lock(path: Path, text: str) -> Pin | None:
@@ -146,6 +172,13 @@ def _from_pyproject(path: Path, text: str) -> Pin | None:
               (r"tool\.poetry\.dev-dependencies", poetry.get("dev-dependencies"))]
     tables += [(rf"tool\.poetry\.group\.{re.escape(group)}\.dependencies", _dict(table).get("dependencies"))
                for group, table in _dict(poetry.get("group")).items()]
+    # pixi: `[tool.pixi.dependencies]` in pyproject.toml, `[dependencies]` in pixi.toml (conda or PyPI specs)
+    pixi, prefix = (_dict(_dict(data.get("tool")).get("pixi")), r"tool\.pixi\.") if path.name == "pyproject.toml" \
+        else (data, "")
+    for kind in ("dependencies", "pypi-dependencies"):
+        tables.append((prefix + kind, pixi.get(kind)))
+        tables += [(rf"{prefix}feature\.{re.escape(feature)}\.{kind}", _dict(table).get(kind))
+                   for feature, table in _dict(pixi.get("feature")).items()]
     for header, table in tables:
         for name, value in _dict(table).items():
             constraint = _poetry_constraint(value)
