@@ -48,6 +48,23 @@ class Problem(NamedTuple):
     key_path: tuple = ()
 
 
+def _one_per_message(problems: list[YamlProblem], rule: str, lines: Lines) -> list[Problem]:
+    """One finding per distinct problem, at its first place, naming the others: a CloudFormation
+    template's 88 `!Ref` tags are one problem for Dagster's loader (which stops at the first)."""
+    places: dict[str, list[int]] = {}
+    for problem in problems:
+        places.setdefault(problem.message, []).append(problem.index)
+    found = []
+    for message, indexes in places.items():
+        indexes.sort()  # construction fills collections breadth-first: report in the file's order
+        if len(indexes) > 1:
+            others = [lines.position(index)[0] for index in indexes[1:]]
+            shown = ", ".join(map(str, others[:5])) + (", …" if len(others) > 5 else "")
+            message = f"{message} (the same at {len(others)} more place{'s' if len(others) > 1 else ''}: line{'s' if len(others) > 1 else ''} {shown})"
+        found.append(Problem(rule, lines.point(indexes[0]), message))
+    return found
+
+
 class Reading(NamedTuple):
     text: str  # decoded, newlines normalised to "\n", without a leading BOM
     lines: Lines
@@ -62,8 +79,7 @@ def read_yaml(source: str | bytes) -> Reading:
     lines = Lines(text)
 
     def unusable(problems: list[YamlProblem], rule: str, root: Node | None = None) -> Reading:
-        found = [Problem(rule, lines.point(problem.index), problem.message) for problem in problems]
-        return Reading(text, lines, root, None, found)
+        return Reading(text, lines, root, None, _one_per_message(problems, rule, lines))
 
     if decode_problem is not None:
         return unusable([decode_problem], "yaml-syntax")

@@ -918,3 +918,15 @@ def test_runtime_imports_neither_pyyaml_nor_dagster() -> None:
     output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                             cwd=Path(__file__).parent.parent).stdout
     assert output.strip() == "[]"
+
+
+def test_a_problem_repeated_through_the_file_is_one_finding() -> None:
+    """Dagster's loader stops at the first; a file full of CloudFormation tags gets one finding per tag."""
+    text = "a: !Ref x\nb:\n  c: !Sub y\n  d: !Ref z\ne: [!Ref w]\n"
+    document = assert_reads_like_dagster(text)
+    assert rule_findings(document, "yaml-syntax") == [
+        (1, 4, "Dagster's YAML loader (PyYAML SafeLoader) cannot build a value tagged `!Ref`; it fails with "
+               "\"could not determine a constructor\" (the same at 2 more places: lines 4, 5)"),
+        (3, 6, "Dagster's YAML loader (PyYAML SafeLoader) cannot build a value tagged `!Sub`; it fails with "
+               "\"could not determine a constructor\""),
+    ]
