@@ -13,9 +13,9 @@ import re
 from collections.abc import Callable, Sequence
 
 from linter.findings import Violation
-from linter.model import DagsterModel
 from linter.model.choice import VersionChoice
-from linter.model.store import load_model, supported_versions, version_key
+from linter.model import DagsterModel, version_key
+from linter.model.store import load_model, supported_versions
 from linter.rulebook import VERSIONED_RULES
 
 _DID_YOU_MEAN = re.compile(r"[:;] did you mean `[^`]*`\?")

@@ -14,7 +14,12 @@ from typing import Any
 
 from linter.model.catalog import Catalog, ClassEntry
 
-__all__ = ["Catalog", "ClassEntry", "DagsterModel"]
+__all__ = ["Catalog", "ClassEntry", "DagsterModel", "version_key"]
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    """"1.10" -> (1, 10): supported versions compare as numbers, not text."""
+    return tuple(int(part) for part in version.split("."))
 
 
 class DagsterModel:
@@ -38,7 +43,7 @@ class DagsterModel:
 
     def since(self, version: str) -> bool:
         """Whether this version is `version` ("1.10") or newer: for facts of `linter.model.behaviour`."""
-        return tuple(map(int, self.version.split("."))) >= tuple(map(int, version.split(".")))
+        return version_key(self.version) >= version_key(version)
 
     @property
     def dagster_version(self) -> str:

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
+from linter.model import version_key
+
 _VERSION = re.compile(r"^\s*v?(\d+)\.(\d+)(?:\.(\d+))?\s*$")
 
 
@@ -29,10 +31,6 @@ class VersionChoice(NamedTuple):
         return f"Dagster {self.version} ({self.reason})"
 
 
-def _key(version: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in version.split("."))
-
-
 def requested_version(text: str, where: str, supported: Sequence[str]) -> VersionChoice:
     """`--dagster-version X.Y[.Z]` or `dagster-version = "X.Y[.Z]"`, `where` naming which."""
     match = _VERSION.match(text)
@@ -43,11 +41,11 @@ def requested_version(text: str, where: str, supported: Sequence[str]) -> Versio
     minor = f"{match[1]}.{match[2]}"
     if minor in supported:
         return VersionChoice(minor, where)
-    if _key(minor) < _key(supported[0]):
+    if version_key(minor) < version_key(supported[0]):
         raise VersionError(f"{where}: Dagster {text.strip()} is older than {supported[0]}, the oldest version "
                            f"instance-lint supports (supported: {listed})")
     newest = supported[-1]
-    if _key(minor) > _key(newest):
+    if version_key(minor) > version_key(newest):
         return VersionChoice(newest, where, _newer_note(text.strip(), where, newest))
     raise VersionError(f"{where}: Dagster {minor} is not a supported version (supported: {listed})")
 

@@ -12,7 +12,7 @@ import json
 import re
 from pathlib import Path
 
-from linter.model import DagsterModel
+from linter.model import DagsterModel, version_key
 from linter.model.catalog import catalog_from_json
 
 SCHEMA_FILENAME = "dagster-instance.schema.json"
@@ -33,10 +33,6 @@ def data_dir() -> Path:
     from importlib import resources  # a package in a zip file
 
     return Path(str(resources.files("linter").joinpath("schema")))
-
-
-def version_key(version: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in version.split("."))
 
 
 def supported_versions(directory: Path | None = None) -> tuple[str, ...]:
