@@ -11,12 +11,8 @@
 # The editor test keeps the yaml-language-server of .ci/node/package.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-python=${PYTHON:-python3}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-
-"$python" -m venv "$work/venv"
-PIP_NO_CACHE_DIR=1 "$work/venv/bin/pip" install -q --disable-pip-version-check --upgrade -e '.[test]'
+. scripts/lib/test_venv.sh
+new_test_venv --upgrade -e '.[test]'
 echo "Newest releases installed; differences from requirements/test.lock:"
 "$work/venv/bin/pip" freeze --disable-pip-version-check --exclude instance-lint | LC_ALL=C sort -f \
   | diff <(grep -v '^#' requirements/test.lock) - || true
