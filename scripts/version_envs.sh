@@ -2,7 +2,9 @@
 # Builds one virtual environment per supported Dagster minor version, .venvs/dagster-<X.Y>/, from its
 # lock requirements/dagster-<X.Y>.lock. Each holds only Dagster, the integrations the schema
 # generator scans (dagster-postgres, -mysql, -k8s, -docker, -aws, -gcp, -azure, -celery-k8s) and what
-# they pull in: scripts/regenerate_all.sh runs the generators in them to write schema/<X.Y>/.
+# they pull in, plus dagster-cloud at Dagster's version with the extras that ship the Dagster+ agent's
+# launchers (ecs, kubernetes, docker, aca; where declared): scripts/regenerate_all.sh runs the
+# generators in them to write schema/<X.Y>/.
 #
 #   bash scripts/version_envs.sh                    # build every venv from its lock, one after another
 #   bash scripts/version_envs.sh --jobs 2           # the same, two versions at a time (2 cores)
@@ -30,6 +32,9 @@ VERSIONS=(
 )
 INTEGRATIONS=(dagster-postgres dagster-mysql dagster-k8s dagster-docker dagster-aws dagster-gcp dagster-azure dagster-celery-k8s)
 OPTIONAL_EXTRAS=("dagster-azure:container-apps")  # distribution:extra, added where the release declares it
+# Dagster+ Hybrid: dagster-cloud releases track Dagster's (dagster-cloud X.Y.Z pins dagster==X.Y.Z). The
+# agent's launchers import only with these extras; each is added where the release declares it.
+CLOUD_EXTRAS=(ecs kubernetes docker aca)
 
 lock=0
 jobs=1
@@ -83,6 +88,17 @@ lock_one() {
       specs+=("$dist==$integrations")
     fi
   done
+  # dagster-cloud at Dagster's own version, when the registry has that release
+  local cloud_declared
+  if cloud_declared=$(declared_extras "$work/venv" "dagster-cloud==$dagster" 2>/dev/null); then
+    extras=()
+    for entry in "${CLOUD_EXTRAS[@]}"; do
+      if grep -qx "$entry" <<<"$cloud_declared"; then extras+=("$entry"); fi
+    done
+    specs+=("dagster-cloud[$(IFS=,; echo "${extras[*]}")]==$dagster")
+  else
+    echo "dagster-cloud==$dagster is not on the registry: schema/$minor/ gets no agent data of its own"
+  fi
   echo "resolving: ${specs[*]}"
   PIP_NO_CACHE_DIR=1 pip_quiet "$work/venv/bin/pip" install -q "${specs[@]}"
   {
