@@ -69,6 +69,9 @@ KEY_DESCRIPTIONS = {
     "(`include_default_queue`) and `additional_queues`.",
     "opentelemetry": "Dagster+ agent: OpenTelemetry metrics and traces of the agent.",
 }
+# The Dagster+ docs page on an agent's dagster.yaml (hover links of the agent's keys).
+DOCS_URL = "https://docs.dagster.io/deployment/dagster-plus/management/customizing-agent-settings"
+DOCS_TITLE = "Customizing agent settings"
 DEPRECATED_KEYS = {  # dagster-cloud's own comment: "deprecated in favor of isolated_agents"
     "agent_replicas": "isolated_agents",
 }

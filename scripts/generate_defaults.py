@@ -5,6 +5,9 @@ never typed here. What the installed version does not have is detected and left 
 
 - `slots`: `InstanceRef.config_defaults(base_dir)` evaluated with base_dir = "$DAGSTER_HOME" (the
   placeholder `render` replaces with the real directory).
+- `agent_slots`: the same for a Dagster+ agent (`DagsterCloudAgentInstance.config_defaults`, which
+  replaces InstanceRef's when the file names the agent's `instance_class`); null where dagster-cloud
+  is not installed.
 - `injected`: the defaults the InstanceRef properties inject when the slot is unset, found by reading
   the property on an InstanceRef of an empty $DAGSTER_HOME (in 1.13: `secrets_loader` ->
   PerProjectEnvFileLoader(), `defs_state_storage` -> UPathDefsStateStorage under the local artifact
@@ -42,6 +45,10 @@ from typing import Any
 
 import yaml
 
+if str(Path(__file__).resolve().parent) not in sys.path:  # imported from elsewhere (the tests)
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+import agent_source  # noqa: E402  # scripts/agent_source.py
+
 REPO = Path(__file__).resolve().parent.parent
 SCHEMA_DIR = REPO / "schema"  # the version's files are in SCHEMA_DIR / "<X.Y>" by default
 FILENAME = "instance-defaults.json"
@@ -60,6 +67,13 @@ def _slots() -> dict:
     from dagster._core.instance.ref import InstanceRef
 
     return {slot: _class_data(data) for slot, data in InstanceRef.config_defaults(HOME).items()}
+
+
+def _agent_slots() -> dict | None:
+    """The Dagster+ agent's `config_defaults(base_dir)` (scripts/agent_source.py); None without dagster-cloud."""
+    if not agent_source.installed():
+        return None
+    return agent_source.config_defaults(lambda text: yaml.safe_load(text) or {})
 
 
 # slot -> the InstanceRef property that loads it, and injects a default where the version does.
@@ -333,6 +347,7 @@ def generate(out_dir: Path) -> str:
         "dagster_version": __version__,
         "placeholders": {"dagster_home": HOME, "local_artifact_storage": LOCAL_ARTIFACT_STORAGE},
         "slots": _slots(),
+        "agent_slots": _agent_slots(),
         "injected": _injected(),
         "storage_selectors": _storage_selectors(),
         "settings": _settings(schema),

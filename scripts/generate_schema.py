@@ -87,6 +87,10 @@ from dagster._core.instance.config import configurable_class_schema, dagster_ins
 from dagster._core.storage.config import mysql_config, pg_config
 from dagster._utils import convert_dagster_submodule_name
 
+if str(Path(__file__).resolve().parent) not in sys.path:  # imported from elsewhere (the tests)
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+import agent_source  # noqa: E402  # scripts/agent_source.py: what dagster-cloud's agent adds, when installed
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_DIR = REPO_ROOT / "schema"  # the version's files go to SCHEMA_DIR / "<X.Y>" by default
 # Same names as linter/catalog.py (checked by tests/test_schema_generation.py).
@@ -515,13 +519,13 @@ def module_attribute(module: ModuleType, name: str) -> Any:
         return None
 
 
-def class_names(modules: Mapping[str, ModuleType]) -> dict[type, set[str]]:
-    """Each class defined in the scanned packages, with every name a module binds it to."""
+def class_names(modules: Mapping[str, ModuleType], packages: tuple[str, ...]) -> dict[type, set[str]]:
+    """Each class defined in `packages`, with every name a module binds it to."""
     names: dict[type, set[str]] = defaultdict(set)
     for module in modules.values():
         for name in dir(module):  # dir(), not vars(): it includes lazily provided names
             value = module_attribute(module, name)
-            if inspect.isclass(value) and value.__module__.split(".")[0] in PACKAGES:
+            if inspect.isclass(value) and value.__module__.split(".")[0] in packages:
                 names[value].add(name)
     return names
 
@@ -556,10 +560,10 @@ def loader_module_names(
 
 
 def discover_slot_classes(
-    modules: Mapping[str, ModuleType], bases: Mapping[str, type]
+    modules: Mapping[str, ModuleType], bases: Mapping[str, type], packages: tuple[str, ...]
 ) -> dict[str, list[SlotClass]]:
     """Per slot, one entry per (class, name it is loadable as), sorted by qualname and name."""
-    names = class_names(modules)
+    names = class_names(modules, packages)
     found: dict[str, list[SlotClass]] = {}
     for slot, base in bases.items():
         entries = [
@@ -592,17 +596,23 @@ def integrations_version() -> str:
 
 
 def build_catalog(
-    slot_classes: Mapping[str, list[SlotClass]], bases: Mapping[str, type]
+    slot_classes: Mapping[str, list[SlotClass]], bases: Mapping[str, type], agent: Agent | None
 ) -> dict[str, Any]:
     paths = {slot: list(path) for path, slot in SLOT_PATHS.items()}
-    return {
+    nouns = dict(SLOT_NOUNS)
+    if agent is not None:
+        paths[agent_source.UCL_SLOT] = [agent_source.UCL_SLOT]
+        nouns[agent_source.UCL_SLOT] = agent_source.UCL_NOUN
+    catalog = {
         "dagster_version": importlib.metadata.version("dagster"),
         "integrations_version": integrations_version(),
+        "agent": agent_catalog(agent),
         "slots": {
             slot: {
                 "base_class": qualified_name(bases[slot]),
                 "path": paths[slot],
-                "noun": SLOT_NOUNS[slot],
+                "noun": nouns[slot],
+                **({"instance_class": agent_source.INSTANCE_CLASS} if agent and slot == agent_source.UCL_SLOT else {}),
                 "classes": [
                     {
                         "class": item.name,
@@ -617,6 +627,48 @@ def build_catalog(
             }
             for slot, items in slot_classes.items()
         },
+    }
+    if agent is not None:  # loaded by class_from_code_pointer: no config type, its `config` is not read
+        catalog["slots"]["instance_class"]["classes"].append({
+            "class": agent.cls.__name__,
+            "qualname": qualified_name(agent.cls),
+            "package": distribution_of(agent.cls),
+            "modules": agent.modules,
+            "config_definition": None,
+        })
+    return catalog
+
+
+@dataclass(frozen=True)
+class Agent:
+    """The Dagster+ agent instance class of the installed dagster-cloud (scripts/agent_source.py)."""
+
+    cls: type
+    modules: list[str]  # where class_from_code_pointer finds it
+
+    @property
+    def config_type(self) -> ConfigType:
+        return resolve_to_config_type(self.cls.config_schema())
+
+    @property
+    def required_keys(self) -> list[str]:
+        declared = {name for name, field in self.config_type.fields.items() if field.is_required}
+        return sorted(declared | set(agent_source.START_REQUIRED_KEYS))
+
+
+def agent_catalog(agent: Agent | None) -> dict[str, Any]:
+    """The catalog's `agent` section: the agent instance class and its top-level keys, or why there is none."""
+    if agent is None:
+        return {
+            "dagster_cloud_version": None,
+            "unavailable": agent_source.unavailable_reason(importlib.metadata.version("dagster")),
+        }
+    return {
+        "dagster_cloud_version": agent_source.version(),
+        "instance_class": qualified_name(agent.cls),
+        "keys": sorted(agent.config_type.fields),
+        "required": agent.required_keys,
+        "deprecated_keys": dict(agent_source.DEPRECATED_KEYS),
     }
 
 
@@ -700,6 +752,10 @@ def nullable(schema: dict[str, Any]) -> dict[str, Any]:
     return {"anyOf": [{"type": "null"}, schema]}
 
 
+# A field Dagster or an integration describes as deprecated ("[Deprecated] ...", "Deprecated - use ...").
+DEPRECATED_DESCRIPTION = re.compile(r"\s*\[?deprecated\b", re.IGNORECASE)
+
+
 class SchemaBuilder:
     """Translates Dagster config types to draft-07 JSON Schema, collecting `definitions`.
 
@@ -745,6 +801,8 @@ class SchemaBuilder:
         )
         if field.default_provided:
             schema["default"] = json_value(field.default_value)
+        if DEPRECATED_DESCRIPTION.match(schema["description"]):  # editors strike it through; the linter warns
+            schema["deprecationMessage"] = schema["description"]
         return schema
 
     def _source_ref(self, config_type: ConfigType) -> dict[str, Any]:
@@ -979,7 +1037,10 @@ def class_rule(entry: SlotClass) -> dict[str, Any]:
 
 
 def build_schema(
-    slot_classes: Mapping[str, list[SlotClass]], bases: Mapping[str, type], schema_id: str
+    slot_classes: Mapping[str, list[SlotClass]],
+    bases: Mapping[str, type],
+    schema_id: str,
+    agent: Agent | None,
 ) -> dict[str, Any]:
     root_type = resolve_to_config_type(dagster_instance_config_schema())
     descriptions = top_level_descriptions(root_type)
@@ -988,6 +1049,9 @@ def build_schema(
     classes = {entry.qualname: entry.cls for entries in slot_classes.values() for entry in entries}
     overrides = slot_overrides(root_type, bases)
     roots = [(root_type, ())]
+    if agent is not None:
+        overrides[(agent_source.UCL_SLOT,)] = ref("slot:" + agent_source.UCL_SLOT)
+        roots.append((agent.config_type, ()))
     roots += [(class_config_type(cls), ("#config:" + q,)) for q, cls in classes.items()]
     builder = SchemaBuilder(shared_type_keys(roots, overrides), overrides)
 
@@ -1010,7 +1074,7 @@ def build_schema(
     for name, snippets in DEFAULT_SNIPPETS.items():
         if name in properties:
             properties[name]["defaultSnippets"] = snippets
-    return {
+    schema = {
         "$schema": "http://json-schema.org/draft-07/schema#",
         "$id": schema_id,
         "title": "Dagster instance (dagster.yaml)",
@@ -1020,6 +1084,52 @@ def build_schema(
         "properties": properties,
         "additionalProperties": False,
         "definitions": builder.definitions,
+    }
+    if agent is not None:
+        schema["allOf"] = [agent_keys_rule(builder, agent, properties)]
+    return schema
+
+
+def refused_here(name: str, agent: Agent) -> dict[str, Any]:
+    return {
+        "title": name,
+        "description": f"A key of a Dagster+ agent's dagster.yaml: accepted only when `instance_class` is "
+        f"`{qualified_name(agent.cls)}`.",
+        "not": {},
+    }
+
+
+def agent_keys_rule(builder: SchemaBuilder, agent: Agent, properties: dict[str, Any]) -> dict[str, Any]:
+    """Adds the agent's keys to `properties`; returns the rule that accepts them exactly when
+    `instance_class` names the agent (any module `class_from_code_pointer` finds it in), and then
+    requires what the agent requires to start."""
+    keys = agent.config_type.fields
+    for name, field in keys.items():
+        if name in properties:  # merge_dicts would let the agent's type replace Dagster's
+            raise GenerationError(f"the agent's key {name} is also one of Dagster's top-level keys")
+        schema = builder.field_schema(name, field, (name,))
+        description = field.description or agent_source.KEY_DESCRIPTIONS.get(name)
+        if description is None:
+            raise GenerationError(f"the agent's key {name} has no description; add it to KEY_DESCRIPTIONS")
+        schema["description"] = description
+        schema["markdownDescription"] = f"{description}\n\n[Dagster+ docs: {agent_source.DOCS_TITLE}]({agent_source.DOCS_URL})"
+        if name in agent_source.DEPRECATED_KEYS:
+            schema["deprecationMessage"] = f"Deprecated: use `{agent_source.DEPRECATED_KEYS[name]}`."
+        properties[name] = schema
+    names_agent = {
+        "properties": {
+            "instance_class": {
+                "properties": {"module": {"enum": agent.modules}, "class": {"const": agent.cls.__name__}},
+                "required": ["module", "class"],
+            }
+        },
+        "required": ["instance_class"],
+    }
+    return {
+        "if": names_agent,
+        "then": {"required": agent.required_keys},
+        # `not: {}` rather than `false`: jsonschema reports a `false` property schema without its path
+        "else": {"properties": {name: refused_here(name, agent) for name in sorted(keys)}},
     }
 
 
@@ -1182,14 +1292,24 @@ def generate(out_dir: Path | None = None) -> dict[Path, str]:
     root_type = resolve_to_config_type(dagster_instance_config_schema())
     with quiet_imports():
         bases = slot_bases(root_type)
-        modules, failed = import_all_modules(PACKAGES)
+        with_agent = agent_source.installed()
+        packages = PACKAGES + ((agent_source.PACKAGE,) if with_agent else ())
+        modules, failed = import_all_modules(packages)
         for line in failed:
             print(f"generate_schema: skipped module {line}", file=sys.stderr)
         check_extras_imported(modules)
-        slot_classes = discover_slot_classes(modules, bases)
+        agent = None
+        if with_agent:
+            missing = agent_source.missing_extra_modules(modules, declared_extras(agent_source.DISTRIBUTION))
+            if missing:
+                raise GenerationError("cannot import the agent's launcher modules: " + ", ".join(missing))
+            bases[agent_source.UCL_SLOT] = import_object(agent_source.UCL_BASE)
+            cls = agent_source.agent_class()
+            agent = Agent(cls, agent_source.instance_class_modules(cls, modules))
+        slot_classes = discover_slot_classes(modules, bases, packages)
     return {
-        out_dir / SCHEMA_FILENAME: render(build_schema(slot_classes, bases, schema_id(out_dir))),
-        out_dir / CATALOG_FILENAME: render(build_catalog(slot_classes, bases)),
+        out_dir / SCHEMA_FILENAME: render(build_schema(slot_classes, bases, schema_id(out_dir), agent)),
+        out_dir / CATALOG_FILENAME: render(build_catalog(slot_classes, bases, agent)),
     }
 
 

@@ -14,6 +14,12 @@ any mismatch, listing them:
   module the catalog lists, through Dagster's loader spelling, is that class, subclasses the slot's
   base class and comes from the distribution named; its `config:` definition exists and has the fields
   of its `config_type()`;
+* the Dagster+ agent (when dagster-cloud is installed, else the catalog says it is unavailable):
+  the schema's other top-level keys are `DagsterCloudAgentInstance.config_schema()`'s, accepted exactly
+  when `instance_class` names the agent through a module `class_from_code_pointer` finds it in, which
+  then requires the config schema's required keys plus `user_code_launcher`; the `user_code_launcher`
+  slot's classes pass the checks above against `DagsterCloudUserCodeLauncher`; `agent_slots` are
+  `DagsterCloudAgentInstance.config_defaults()`'s;
 * instance-defaults.json: the slots and their classes are `InstanceRef.config_defaults()`'s, each
   injected default is what the InstanceRef property loads for an empty $DAGSTER_HOME (null: nothing),
   the settings and retention sections exist in the schema.
@@ -90,11 +96,64 @@ def check_versions(report: Report, schema: dict, catalog: dict, defaults: dict) 
                       f"catalog integrations_version {catalog.get('integrations_version')} != {dist} {installed}")
 
 
+AGENT_CLASS = "dagster_cloud.instance.DagsterCloudAgentInstance"
+AGENT_UCL_BASE = "dagster_cloud.workspace.user_code_launcher.user_code_launcher.DagsterCloudUserCodeLauncher"
+
+
+def agent_class() -> type | None:
+    try:
+        return import_object(AGENT_CLASS)
+    except ImportError:
+        return None
+
+
+def agent_keys() -> set[str]:
+    cls = agent_class()
+    return set(cls.config_schema()) if cls else set()
+
+
+def check_agent(report: Report, schema: dict, catalog: dict, defaults: dict) -> None:
+    cls = agent_class()
+    agent = catalog.get("agent", {})
+    if cls is None:
+        report.expect(agent.get("dagster_cloud_version") is None and bool(agent.get("unavailable")),
+                      "dagster-cloud is not installed, but the catalog does not say the agent is unavailable")
+        report.expect("allOf" not in schema, "dagster-cloud is not installed, but the schema has an agent rule")
+        return
+    report.expect(agent.get("dagster_cloud_version") == importlib.metadata.version("dagster-cloud"),
+                  f"catalog agent version {agent.get('dagster_cloud_version')} != installed dagster-cloud")
+    config_schema = cls.config_schema()
+    required = {k for k, f in config_schema.items() if f.is_required} | {"user_code_launcher"}
+    report.expect(set(agent.get("required", ())) == required, f"agent required {agent.get('required')} != {sorted(required)}")
+    entries = [e for e in catalog["slots"]["instance_class"]["classes"] if e["qualname"] == AGENT_CLASS]
+    report.expect(len(entries) == 1, "the agent is not in the instance_class slot")
+    modules = entries[0]["modules"] if entries else []
+    for module in modules:  # class_from_code_pointer: import as written, getattr
+        report.expect(getattr(importlib.import_module(module), cls.__name__, None) is cls,
+                      f"agent instance class not found in {module}")
+    [rule] = schema.get("allOf", [None])
+    names = rule["if"]["properties"]["instance_class"]["properties"] if rule else {}
+    report.expect(names.get("module", {}).get("enum") == modules and names.get("class", {}).get("const") == cls.__name__,
+                  "the schema's agent rule does not name the catalog's agent modules")
+    report.expect(set(rule["then"]["required"]) == required if rule else False, "the agent rule's required keys")
+    report.expect(set(rule["else"]["properties"]) == set(config_schema) if rule else False,
+                  "the agent rule does not refuse exactly the agent's keys elsewhere")
+    ucl = catalog["slots"].get("user_code_launcher", {})
+    report.expect(ucl.get("base_class") and issubclass(import_object(ucl["base_class"]), import_object(AGENT_UCL_BASE)),
+                  "the user_code_launcher slot's base class")
+    with tempfile.TemporaryDirectory() as home:
+        expected = {slot: None if data is None else [data.module_name, data.class_name]
+                    for slot, data in cls.config_defaults(home).items()}
+    got = {slot: None if data is None else [data["module"], data["class"]]
+           for slot, data in (defaults.get("agent_slots") or {}).items()}
+    report.expect(got == expected, f"agent_slots {got} != config_defaults {expected}")
+
+
 def check_top_level(report: Report, schema: dict) -> None:
     from dagster._config import resolve_to_config_type
     from dagster._core.instance.config import dagster_instance_config_schema
 
-    keys = set(dagster_instance_config_schema())
+    keys = set(dagster_instance_config_schema()) | agent_keys()
     report.expect(set(schema["properties"]) == keys,
                   f"top-level keys: schema has {sorted(set(schema['properties']) - keys)} extra, "
                   f"lacks {sorted(keys - set(schema['properties']))}")
@@ -115,6 +174,8 @@ def check_catalog(report: Report, schema: dict, catalog: dict) -> None:
     from dagster._utils import convert_dagster_submodule_name
 
     present = {slot for slot, key in SLOT_KEYS.items() if key in schema["properties"]}
+    if agent_class() is not None:
+        present.add("user_code_launcher")
     report.expect(set(catalog["slots"]) == present,
                   f"catalog slots {sorted(catalog['slots'])} != slots whose key the version has {sorted(present)}")
     distributions = importlib.metadata.packages_distributions()
@@ -144,6 +205,8 @@ def check_catalog(report: Report, schema: dict, catalog: dict) -> None:
                     report.expect(False, f"{where}: not loadable from {module}: {exc}")
                     continue
                 report.expect(loaded is cls, f"{where}: {module}.{entry['class']} is another object")
+            if slot == "instance_class":  # class_from_code_pointer: its `config` is not read (check_agent)
+                continue
             definition = schema["definitions"].get(entry["config_definition"])
             if definition is None:
                 report.expect(False, f"{where}: schema lacks {entry['config_definition']}")
@@ -222,6 +285,7 @@ def main(argv: list[str] | None = None) -> int:
         check_top_level(report, schema)
         check_catalog(report, schema, catalog)
         check_defaults(report, schema, defaults)
+        check_agent(report, schema, catalog, defaults)
         check_schema_document(report, schema)
     classes = sum(len(body["classes"]) for body in catalog["slots"].values())
     summary = (f"{directory}: Dagster {catalog['dagster_version']}, {len(schema['properties'])} top-level keys, "

@@ -53,8 +53,12 @@ def test_every_key_and_class_config_field_has_a_title_and_description():
 
 
 def test_top_level_keys_link_to_their_dagster_docs_section():
+    agent_docs = "https://docs.dagster.io/deployment/dagster-plus/management/customizing-agent-settings"
     for name, sub in SCHEMA["properties"].items():
         assert sub["markdownDescription"].startswith(sub["description"]), name
+        if sub["description"].startswith("Dagster+ agent") or name.startswith("allowed_"):
+            assert sub["markdownDescription"].endswith(f"({agent_docs})"), name
+            continue
         anchors = re.findall(re.escape(DOCS) + r"([a-z-]+)\)", sub["markdownDescription"])
         assert len(anchors) == 1 and anchors[0] in DOCS_ANCHORS, name
     assert DOCS + "run-launcher" in SCHEMA["properties"]["run_launcher"]["markdownDescription"]

@@ -133,9 +133,16 @@ def test_file_names_and_versions():
     assert CATALOG["integrations_version"] == "0.29.27"
 
 
-def test_top_level_keys_are_dagsters():
-    assert set(SCHEMA["properties"]) == set(dagster_instance_config_schema())
-    assert len(SCHEMA["properties"]) == 26
+def agent_instance_class():
+    from dagster_cloud.instance import DagsterCloudAgentInstance
+
+    return DagsterCloudAgentInstance
+
+
+def test_top_level_keys_are_dagsters_and_the_dagster_plus_agents():
+    agent_keys = set(agent_instance_class().config_schema())
+    assert set(SCHEMA["properties"]) == set(dagster_instance_config_schema()) | agent_keys
+    assert len(SCHEMA["properties"]) == 26 + 7
     assert SCHEMA["additionalProperties"] is False
     assert all(prop.get("description") for prop in SCHEMA["properties"].values())
 
@@ -147,7 +154,7 @@ def test_top_level_keys_are_dagsters():
 SLOTS = {
     "run_launcher", "run_coordinator", "compute_logs", "scheduler", "local_artifact_storage",
     "storage", "run_storage", "event_log_storage", "schedule_storage", "secrets",
-    "defs_state_storage", "instance_class",
+    "defs_state_storage", "instance_class", "user_code_launcher",
 }  # fmt: skip
 
 # (slot, class, module): spellings from Dagster's deployment docs and its source
@@ -207,10 +214,14 @@ def test_catalog_has_every_slot_with_its_base_class():
         assert inspect.isclass(import_object(body["base_class"])), slot
 
 
-def test_no_shipped_class_can_be_an_instance_class():
-    # DagsterInstance has no config_type/from_config_value, and InstanceRef.from_dir needs
-    # config_schema()/config_defaults() that nothing shipped defines.
-    assert CATALOG["slots"]["instance_class"]["classes"] == []
+def test_the_only_shipped_instance_class_is_the_dagster_plus_agents():
+    # InstanceRef.from_dir needs config_schema()/config_defaults(), which nothing Dagster and its
+    # integrations ship defines; dagster-cloud's agent instance does. Its `config` is never read.
+    [entry] = CATALOG["slots"]["instance_class"]["classes"]
+    assert entry["qualname"] == "dagster_cloud.instance.DagsterCloudAgentInstance"
+    assert entry["config_definition"] is None
+    for module in entry["modules"]:  # class_from_code_pointer: import as written, getattr
+        assert getattr(importlib.import_module(module), entry["class"]) is agent_instance_class()
 
 
 @pytest.mark.parametrize(("slot", "class_name", "module"), EXPECTED_MODULES)
@@ -228,9 +239,10 @@ def test_catalog_entry_fields():
     assert k8s["qualname"] == "dagster_k8s.launcher.K8sRunLauncher"
     assert k8s["package"] == "dagster-k8s"
     assert k8s["config_definition"] == "config:dagster_k8s.launcher.K8sRunLauncher"
-    for body in CATALOG["slots"].values():
+    for slot, body in CATALOG["slots"].items():
         for entry in body["classes"]:
-            assert entry["config_definition"] in SCHEMA["definitions"]
+            if slot != "instance_class":
+                assert entry["config_definition"] in SCHEMA["definitions"]
             assert entry["modules"] == sorted(set(entry["modules"]))
 
 
