@@ -48,6 +48,11 @@ def lint_document(
                                 "unsupported-version", version.note))
     if isinstance(document.data, dict):
         model = model or newest_model()
+        if model.catalog.agent is None:  # generated without dagster-cloud: an agent file takes a neighbour's
+            model, note = _agent_fallback(document.data, model)
+            if note is not None:
+                findings.append(Finding(document.filename, Span(1, 1, 1, 1), severity_of("unsupported-version"),
+                                        "unsupported-version", note))
         environ = os.environ if env is None else env
         violations = _violations(document, model, environ, settings)
         if any(v.rule in VERSIONED_RULES for v in violations):
@@ -72,6 +77,23 @@ def _violations(document: Document, model: DagsterModel, environ: Mapping[str, s
     context = RuleContext(document.data, model, environ, document)
     violations.extend(run_checks(context, settings.is_enabled))
     return violations
+
+
+def _agent_fallback(data: dict, model: DagsterModel) -> tuple[DagsterModel, str | None]:
+    """For a Dagster+ agent's file judged as a version without dagster-cloud data: the nearest version
+    that has it, and the note that says so; else `model` unchanged."""
+    if not isinstance(data.get("instance_class"), dict):
+        return model, None
+    from linter.model.store import nearest_agent_model
+
+    other = nearest_agent_model(model.version)
+    if other is None or not other.catalog.names_agent(data):
+        return model, None
+    return other, (
+        f"this is a Dagster+ agent's file, and instance-lint has no dagster-cloud data for Dagster {model.version}"
+        f" ({model.catalog.agent_unavailable}): it is judged as Dagster {other.version} with dagster-cloud"
+        f" {other.catalog.agent.dagster_cloud_version}, the nearest version that has it"
+    )
 
 
 def newest_model() -> DagsterModel:

@@ -15,6 +15,15 @@ What Dagster does (1.13.27, `InstanceRef.from_dir`), mirrored here:
   StringSource/IntSource/BoolSource (`linter.rules.env_vars.env_references`);
 - settings sections take the defaults the instance's accessors apply; `retention` is shown per tick
   status, as `get_tick_retention_settings` reads it. Settings are never `env:`-resolved.
+
+A Dagster+ agent's file (`instance_class` names `DagsterCloudAgentInstance`): the unset slots take the
+agent's `config_defaults` (`agent_slots`: Dagster+ storages, compute logs, secrets and definitions
+state), which `InstanceRef.from_dir` uses instead of its own, so nothing is injected; the storages are
+shown as the per-kind keys the agent's CompositeStorage holds. The agent's keys are shown as its
+constructor processes them (defaults filled, `env:` resolved); `agent_queues` is processed even when
+unset. `run_launcher` is left out unless written: the agent never loads it
+(`DagsterCloudAgentInstance.run_launcher` is the user code launcher's); so are the settings sections
+(the agent runs no daemons, `get_required_daemon_types() == []`), with a note.
 """
 
 from __future__ import annotations
@@ -27,6 +36,7 @@ from typing import Any
 from linter.document import Document
 from linter.model import DagsterModel
 from linter.model.classes import LEGACY_STORAGE_KEYS
+from linter.schema_nodes import deref, object_branch
 
 CLASS_SLOTS = ("local_artifact_storage", "storage", "compute_logs", "scheduler", "run_coordinator",
                "run_launcher", "secrets", "defs_state_storage")
@@ -63,7 +73,10 @@ class _Resolver:
         self.schema = model.schema
         self.defaults = model.defaults
         self.catalog = model.catalog
-        self.refs = {ref.path: ref for ref in env_references(self.data, self.schema)}
+        self.agent = self.catalog.names_agent(self.data) and bool(model.defaults.get("agent_slots"))
+        # what InstanceRef.from_dir gives an unset slot: the agent's config_defaults, or its own
+        self.slot_defaults = model.defaults["agent_slots"] if self.agent else model.defaults["slots"]
+        self.refs = {ref.path: ref for ref in env_references(self.data, model)}
         self.origins: dict[Path_, str] = {}
         self.out: dict = {}
         self.notes: list[str] = []
@@ -137,12 +150,15 @@ class _Resolver:
     # ------------------------------------------------------------------ the instance
 
     def run(self) -> Resolved:
-        data, defaults = self.data, self.defaults["slots"]
+        data, defaults = self.data, self.slot_defaults
         if data.get("instance_class"):
             self.out["instance_class"] = self.place(data["instance_class"], ("instance_class",), ("instance_class",))
-            self.notes.append("`instance_class` is a custom instance class: its own defaults may differ")
+            if self.agent:
+                self.agent_keys()
+            else:
+                self.notes.append("`instance_class` is a custom instance class: its own defaults may differ")
         self.out["local_artifact_storage"] = self.slot("local_artifact_storage")
-        if any(data.get(key) for key in LEGACY_STORAGE_KEYS):
+        if any(data.get(key) for key in LEGACY_STORAGE_KEYS) or (self.agent and not data.get("storage")):
             for key in LEGACY_STORAGE_KEYS:
                 self.out[key] = self.slot(key)
         else:
@@ -159,19 +175,41 @@ class _Resolver:
                 f"{self.where(('run_queue',))} (run_queue)")
         else:
             self.out["run_coordinator"] = self.slot("run_coordinator")
-        self.out["run_launcher"] = self.slot("run_launcher")
+        if not self.agent:
+            self.out["run_launcher"] = self.slot("run_launcher")
+        elif data.get("run_launcher"):
+            self.out["run_launcher"] = self.slot("run_launcher")
+            self.notes.append("`run_launcher`: the Dagster+ agent never loads it; its runs are launched by the"
+                              " user code launcher's run launcher")
         secrets = self.secrets()
         if secrets is not None:
             self.out["secrets"] = secrets
-        if "defs_state_storage" in self.defaults["slots"]:  # Dagster 1.11 and later
+        if "defs_state_storage" in self.slot_defaults:  # Dagster 1.11 and later
             self.out["defs_state_storage"] = self.defs_state_storage()
         for section in self.defaults["settings"]:
-            self.out[section] = self.settings(section)
+            if not self.agent or section in data:
+                self.out[section] = self.settings(section)
+        if self.agent:
+            self.notes.append("the Dagster+ agent runs no daemons (`get_required_daemon_types` is empty) and sends"
+                              " no telemetry: Dagster's settings sections are left out unless written, and deployment"
+                              " settings (run retries, concurrency, retention) are set in Dagster+")
         for key, value in data.items():  # keys Dagster ignores or this version does not know: as written
             if key not in self.out and key != "run_queue":
                 self.out[key] = self.place(value, (key,), (key,), resolve_env=False)
         implied, implied_origins = self.implied()
         return Resolved(self.out, self.origins, implied, implied_origins, self.home, self.notes)
+
+    def agent_keys(self) -> None:
+        """The Dagster+ agent's top-level keys, as DagsterCloudAgentInstance processes them."""
+        properties = self.schema.get("properties", {})
+        for key in self.catalog.agent.keys:
+            written = self.data.get(key)
+            if key == "user_code_launcher" and isinstance(written, dict):
+                self.out[key] = self.class_block(key, written, (key,), (key,))
+            elif key in self.data or key == "agent_queues":  # agent_queues: processed even when unset
+                value = self.place(written, (key,), (key,)) if key in self.data else {}
+                self.out[key] = _fill(self.schema, properties.get(key), value if value is not None else {}, (key,),
+                                      self.origins)
 
     def _rebase(self, src: Path_, out: Path_) -> dict:
         """Origins for a block written at `src` but shown at `out` (run_queue -> run_coordinator.config)."""
@@ -201,12 +239,12 @@ class _Resolver:
         written = self.data.get(slot)
         if written:
             return self.class_block(slot, written, (slot,), (slot,))
-        return self.default_block(slot, self.defaults["slots"][slot])
+        return self.default_block(slot, self.slot_defaults[slot])
 
     def storage(self) -> dict:
         written = self.data.get("storage")
         if not written:  # the default storage, in the selector form that builds it
-            default = self.defaults["slots"]["storage"]
+            default = self.slot_defaults["storage"]
             for name, selector in self.defaults["storage_selectors"].items():
                 if (selector["module"], selector["class"]) == (default["module"], default["class"]):
                     config = self.home_path(default["config"])
@@ -225,13 +263,17 @@ class _Resolver:
         written = self.data.get("secrets")
         if written and "custom" in written:
             return {"custom": self.class_block("secrets", written["custom"], ("secrets", "custom"), ("secrets", "custom"))}
+        if self.agent:  # the agent's config_defaults has a loader: nothing is injected
+            block = self.slot_defaults["secrets"]
+            return {"custom": self.class_block("secrets", dict(block, config=self.home_path(block["config"])),
+                                               ("secrets", "custom"), None)}
         injected = self.defaults["injected"].get("secrets")
         if injected is None:
             return None
         return {"custom": self.class_block("secrets", injected, ("secrets", "custom"), None)}
 
     def defs_state_storage(self) -> dict:
-        if self.data.get("defs_state_storage"):
+        if self.data.get("defs_state_storage") or self.agent:
             return self.slot("defs_state_storage")
         block = copy.deepcopy(self.defaults["injected"]["defs_state_storage"])
         base = self.out["local_artifact_storage"]["config"].get("base_dir")
@@ -321,43 +363,20 @@ def _set(root: Any, path: Path_, value: Any) -> None:
     root[path[-1]] = value
 
 
-def _deref(root: dict, schema: Any) -> Any:
-    seen = 0
-    while isinstance(schema, dict) and isinstance(schema.get("$ref"), str) and seen < 50:
-        ref = schema["$ref"]
-        schema = root.get("definitions", {}).get(ref.rsplit("/", 1)[-1]) if ref.startswith("#/definitions/") else None
-        seen += 1
-    return schema
-
-
-def _object_branch(root: dict, schema: Any) -> Any:
-    """The branch of a schema that describes a mapping (for `anyOf: [null, {...}]` fields)."""
-    schema = _deref(root, schema)
-    if not isinstance(schema, dict):
-        return None
-    if "properties" in schema or schema.get("type") == "object":
-        return schema
-    for branch in schema.get("anyOf", []):
-        found = _object_branch(root, branch)
-        if found is not None:
-            return found
-    return None
-
-
 def _fill(root: dict, schema: Any, value: Any, out: Path_, origins: dict) -> Any:
     """Dagster's `process_config` default filling: an absent field with a default takes it, and a
     mapping (written or defaulted) has its own fields filled in turn."""
     if isinstance(value, list):
-        items = _deref(root, schema).get("items") if isinstance(_deref(root, schema), dict) else None
-        branch = _object_branch(root, schema)
+        items = deref(root, schema).get("items") if isinstance(deref(root, schema), dict) else None
+        branch = object_branch(root, schema)
         items = items or (branch or {}).get("items")
         if items is None:
-            for candidate in (_deref(root, schema) or {}).get("anyOf", []):
-                candidate = _deref(root, candidate)
+            for candidate in (deref(root, schema) or {}).get("anyOf", []):
+                candidate = deref(root, candidate)
                 if isinstance(candidate, dict) and "items" in candidate:
                     items = candidate["items"]
         return [_fill(root, items, item, (*out, i), origins) for i, item in enumerate(value)] if items else value
-    branch = _object_branch(root, schema)
+    branch = object_branch(root, schema)
     if not isinstance(value, dict) or branch is None or "properties" not in branch:
         return value
     if len(value) == 1 and set(value) == {"env"} and "env" not in branch["properties"]:

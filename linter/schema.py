@@ -17,6 +17,7 @@ from linter.words import close_matches, describe_value, quote_key, quoted_list
 
 if TYPE_CHECKING:
     from linter.model import DagsterModel
+    from linter.model.catalog import AgentFacts
 
 SourceText = Callable[[KeyPath], "str | None"]
 
@@ -25,8 +26,9 @@ def validate(data: Any, model: DagsterModel, source_text: SourceText = lambda _p
     if _surely_valid(data, model.schema):  # the common case, answered without importing jsonschema
         return []
     violations: list[Violation] = []
+    agent = model.catalog.agent
     for error in model.validator().iter_errors(data):
-        violations.extend(_translate(error, data, source_text))
+        violations.extend(_translate(error, data, source_text, agent))
     return _retention_findings_as_invalid_retention(_drop_missing_keys_explained_by_typos(violations))
 
 
@@ -47,15 +49,17 @@ def _retention_findings_as_invalid_retention(violations: list[Violation]) -> lis
     return [as_retention_violation(v) for v in violations]
 
 
-def _translate(error, root: Any, source_text: SourceText) -> Iterator[Violation]:
+def _translate(error, root: Any, source_text: SourceText, agent: AgentFacts | None) -> Iterator[Violation]:
     path = tuple(error.absolute_path)
     keyword = error.validator
     if keyword in ("anyOf", "oneOf"):
-        yield from _translate_branches(error, root, source_text)
+        yield from _translate_branches(error, root, source_text, agent)
+    elif keyword == "not" and len(path) == 1 and agent is not None and path[0] in agent.keys:
+        yield _agent_key_elsewhere(path, agent)
     elif keyword == "additionalProperties":
         yield from _unknown_keys(error, path, root)
     elif keyword == "required":
-        yield from _missing_keys(error, path)
+        yield from _missing_keys(error, path, agent)
     elif keyword == "type" and _is_about_a_key(error):
         yield _wrong_key_type(error, path)
     elif keyword == "type":
@@ -75,7 +79,7 @@ def _translate(error, root: Any, source_text: SourceText) -> Iterator[Violation]
 # --- anyOf / oneOf -------------------------------------------------------------------------
 
 
-def _translate_branches(error, root: Any, source_text: SourceText) -> Iterator[Violation]:
+def _translate_branches(error, root: Any, source_text: SourceText, agent: AgentFacts | None) -> Iterator[Violation]:
     by_branch: dict[int, list] = {}
     for sub in error.context:
         by_branch.setdefault(sub.relative_schema_path[0], []).append(sub)
@@ -91,7 +95,7 @@ def _translate_branches(error, root: Any, source_text: SourceText) -> Iterator[V
     # The branch the user meant: the one that accepts this kind of value with the fewest complaints.
     _, meant = min(plausible.items(), key=lambda item: (len(item[1]), item[0]))
     for sub in meant:
-        yield from _translate(sub, root, source_text)
+        yield from _translate(sub, root, source_text, agent)
 
 
 def _rejects_type_of_value(branch_errors: list) -> bool:
@@ -274,11 +278,31 @@ def _unknown_keys(error, path: KeyPath, root: Any) -> Iterator[Violation]:
         yield Violation("unknown-key", path + (key,), message, Target.KEY, close[0] if close else None)
 
 
-def _missing_keys(error, path: KeyPath) -> Iterator[Violation]:
+def _agent_key_elsewhere(path: KeyPath, agent: AgentFacts) -> Violation:
+    """A key of the Dagster+ agent's `config_schema()` in a file whose `instance_class` is not the agent's."""
+    return Violation(
+        "unknown-key",
+        path,
+        f"unknown key {quote_key(path[0])} at the top level: it belongs to a Dagster+ agent's dagster.yaml,"
+        f" and Dagster accepts it only when `instance_class` is the agent's `{agent.instance_class}`",
+        Target.KEY,
+    )
+
+
+def _missing_keys(error, path: KeyPath, agent: AgentFacts | None = None) -> Iterator[Violation]:
     if not isinstance(error.instance, dict):
         return
     for key in error.validator_value:
-        if key not in error.instance:
+        if not path and agent is not None and key in agent.required and key not in error.instance:
+            # required because `instance_class` names the agent: reported there
+            yield Violation(
+                "missing-key",
+                ("instance_class",),
+                f"the Dagster+ agent instance (`{agent.class_name}`) is missing the required key `{key}`:"
+                " the agent refuses to start without it",
+                Target.KEY,
+            )
+        elif key not in error.instance:
             owner = f"`{_dotted(path)}`" if path else "the instance config"
             yield Violation(
                 "missing-key", path, f"{owner} is missing the required key `{key}`", Target.KEY, None
@@ -316,14 +340,19 @@ def _drop_missing_keys_explained_by_typos(violations: list[Violation]) -> list[V
     return [
         v
         for v in violations
-        if not (v.rule == "missing-key" and (v.key_path, _missing_key_name(v)) in typo_fixes)
+        if not (v.rule == "missing-key" and (_owner(v), _missing_key_name(v)) in typo_fixes)
     ]
+
+
+def _owner(violation: Violation) -> KeyPath:
+    """The mapping a missing key belongs in (the agent's top-level keys are reported at `instance_class`)."""
+    return () if violation.key_path == ("instance_class",) else violation.key_path
 
 
 def _missing_key_name(violation: Violation) -> str | None:
     marker = "is missing the required key `"
     if marker in violation.message:
-        return violation.message.split(marker, 1)[1].rstrip("`")
+        return violation.message.split(marker, 1)[1].split("`", 1)[0]
     return None
 
 

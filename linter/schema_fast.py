@@ -106,6 +106,9 @@ class _Checker:
             elif keyword == "anyOf":
                 if not any(self.valid(value, subschema) for subschema in argument):
                     return False
+            elif keyword == "not":
+                if self.valid(value, argument):
+                    return False
             elif keyword == "allOf":
                 if not all(self.valid(value, subschema) for subschema in argument):
                     return False

@@ -55,7 +55,7 @@ def _fixed_env(path: Path) -> dict[str, str]:
     text = path.read_text(encoding="utf-8")
     lines = text.splitlines()
     data = yaml.load(text, Loader=DagsterYamlLoader)
-    sources = {reference.name: reference for reference in env_references(data, newest_model().schema)}
+    sources = {reference.name: reference for reference in env_references(data, newest_model())}
     env = dict(load_markers(path).env)
     for line in _error_markers(path):
         match = _NAME_ON_LINE.search(lines[line - 1])

@@ -622,12 +622,12 @@ def test_env_where_only_plain_values_are_accepted_is_the_schemas_business():
 
 def test_a_mapping_with_env_and_other_keys_is_not_an_env_reference():
     data = {"storage": {"sqlite": {"base_dir": {"env": "UNSET", "default": "/tmp"}}}}
-    assert env_references(data, NEWEST.schema) == []
+    assert env_references(data, NEWEST) == []
 
 
 def test_user_class_config_is_not_judged():
     data = {"run_launcher": {"module": "my_company.launchers", "class": "MyLauncher", "config": {"token": {"env": "UNSET"}}}}
-    assert env_references(data, NEWEST.schema) == []
+    assert env_references(data, NEWEST) == []
 
 
 def test_env_references_in_lists_and_every_resolved_section():
@@ -637,7 +637,7 @@ def test_env_references_in_lists_and_every_resolved_section():
         "run_queue": {"dequeue_num_workers": {"env": "WORKERS"}},
         "scheduler": {"module": "dagster.core.scheduler", "class": "DagsterDaemonScheduler", "config": {"max_catchup_runs": {"env": "CATCHUP"}}},
     }
-    found = {(r.name, r.path, r.source_type) for r in env_references(data, NEWEST.schema)}
+    found = {(r.name, r.path, r.source_type) for r in env_references(data, NEWEST)}
     assert found == {
         ("ECS_VAR", ("run_launcher", "config", "env_vars", 1), "StringSource"),
         ("ARN", ("run_launcher", "config", "secrets", 0, "valueFrom"), "StringSource"),

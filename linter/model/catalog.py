@@ -5,6 +5,14 @@
     {
       "dagster_version": "1.13.27",
       "integrations_version": "0.29.27",
+      "agent": {                             # the Dagster+ Hybrid agent (dagster-cloud), see AgentFacts
+        "dagster_cloud_version": "1.13.27",  # null when dagster-cloud was not installed; then
+        "unavailable": "...",                #   this says why, and nothing else is here
+        "instance_class": "dagster_cloud.instance.DagsterCloudAgentInstance",
+        "keys": ["agent_queues", ...],       # the top-level keys its config_schema() adds
+        "required": ["dagster_cloud_api", "user_code_launcher"],  # what it needs to start
+        "deprecated_keys": {"agent_replicas": "isolated_agents"}
+      },
       "slots": {
         "<slot>": {                          # run_launcher, run_coordinator, compute_logs, scheduler,
                                              # local_artifact_storage, storage, run_storage,
@@ -13,6 +21,8 @@
           "base_class": "dagster._core.launcher.base.RunLauncher",
           "path": ["run_launcher"],           # where its {module, class, config} mapping sits in dagster.yaml
           "noun": "run launcher",             # what its classes are called in messages
+          "instance_class": "...",            # only for a slot that exists only under that instance
+                                              # class (the agent's `user_code_launcher`)
           "classes": [
             {
               "class": "K8sRunLauncher",
@@ -21,6 +31,7 @@
               "modules": ["dagster_k8s", "dagster_k8s.launcher"],  # every module path Dagster accepts,
                                                                    # public `dagster.core.*` spellings included
               "config_definition": "config:dagster_k8s.launcher.K8sRunLauncher",  # key in the schema's definitions
+                                                   # (null for an instance class: its `config` is not read)
               "resumes_runs": true                 # run launchers only: `supports_resume_run`
             }
           ]
@@ -33,7 +44,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -43,7 +55,7 @@ class ClassEntry:
     qualname: str
     package: str
     modules: tuple[str, ...]
-    config_definition: str
+    config_definition: str | None
     resumes_runs: bool | None = None  # run launchers: whether the run monitor may resume their runs
 
 
@@ -55,6 +67,20 @@ class Catalog:
     entries: tuple[ClassEntry, ...]
     slot_paths: dict[str, tuple[str, ...]]  # slot -> where its {module, class, config} mapping sits
     slot_nouns: dict[str, str]  # slot -> what its classes are called in messages ("run launcher")
+    agent: AgentFacts | None = None  # the Dagster+ agent, when dagster-cloud's data is here
+    agent_unavailable: str | None = None  # why it is not
+    agent_only_slots: frozenset[str] = field(default_factory=frozenset)  # slots that only the agent has
+
+    def names_agent(self, data: Any) -> bool:
+        """Whether the document's `instance_class` is the Dagster+ agent's, spelt as Dagster loads it."""
+        if self.agent is None or not isinstance(data, dict):
+            return False
+        block = data.get("instance_class")
+        if not isinstance(block, dict):
+            return False
+        module, class_name = block.get("module"), block.get("class")
+        entry = self.find("instance_class", module, class_name) if isinstance(module, str) else None
+        return entry is not None and entry.qualname == self.agent.instance_class
 
     def slots(self) -> list[str]:
         return list(self.base_classes)
@@ -71,6 +97,33 @@ class Catalog:
 
     def in_slot(self, slot: str) -> list[ClassEntry]:
         return [e for e in self.entries if e.slot == slot]
+
+
+@dataclass(frozen=True)
+class AgentFacts:
+    """The Dagster+ Hybrid agent instance (`DagsterCloudAgentInstance`) of one dagster-cloud release."""
+
+    dagster_cloud_version: str
+    instance_class: str  # qualified name
+    keys: tuple[str, ...]  # the top-level keys it adds to dagster.yaml
+    required: tuple[str, ...]  # the ones it needs to start
+    deprecated_keys: dict[str, str]  # key -> the key that replaces it
+
+    @property
+    def class_name(self) -> str:
+        return self.instance_class.rpartition(".")[2]
+
+
+def _agent_from_json(raw: dict | None) -> AgentFacts | None:
+    if not raw or raw.get("dagster_cloud_version") is None:
+        return None
+    return AgentFacts(
+        dagster_cloud_version=raw["dagster_cloud_version"],
+        instance_class=raw["instance_class"],
+        keys=tuple(raw["keys"]),
+        required=tuple(raw["required"]),
+        deprecated_keys=dict(raw.get("deprecated_keys", {})),
+    )
 
 
 def catalog_from_json(raw: dict) -> Catalog:
@@ -94,4 +147,7 @@ def catalog_from_json(raw: dict) -> Catalog:
         entries=entries,
         slot_paths={slot: tuple(body["path"]) for slot, body in raw["slots"].items()},
         slot_nouns={slot: body["noun"] for slot, body in raw["slots"].items()},
+        agent=_agent_from_json(raw.get("agent")),
+        agent_unavailable=(raw.get("agent") or {}).get("unavailable"),
+        agent_only_slots=frozenset(slot for slot, body in raw["slots"].items() if body.get("instance_class")),
     )

@@ -13,3 +13,7 @@ GCS_COMPUTE_LOG_MANAGER = "dagster_gcp.gcs.compute_log_manager.GCSComputeLogMana
 
 # The per-kind storage keys that `storage` replaces; Dagster still loads them (a CompositeStorage).
 LEGACY_STORAGE_KEYS = ("run_storage", "event_log_storage", "schedule_storage")
+
+# Dagster+ agent user code launchers (dagster-cloud)
+ECS_USER_CODE_LAUNCHER = "dagster_cloud.workspace.ecs.launcher.EcsUserCodeLauncher"
+K8S_USER_CODE_LAUNCHER = "dagster_cloud.workspace.kubernetes.launcher.K8sUserCodeLauncher"

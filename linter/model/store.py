@@ -51,6 +51,22 @@ def schema_path(version: str, directory: Path | None = None) -> Path:
     return (directory or data_dir()) / version / SCHEMA_FILENAME
 
 
+def nearest_agent_model(version: str, directory: Path | None = None) -> DagsterModel | None:
+    """The model of the supported version nearest to `version` (the newer of two equally near) whose
+    data has the Dagster+ agent; None when no version's does. For a version generated without
+    dagster-cloud (its catalog says why)."""
+    versions = supported_versions(directory)
+    if version not in versions:
+        return None
+    here = versions.index(version)
+    for other in sorted(versions, key=lambda v: (abs(versions.index(v) - here), -versions.index(v))):
+        if other != version:
+            model = load_model(other, directory)
+            if model.catalog.agent is not None:
+                return model
+    return None
+
+
 def load_model(version: str, directory: Path | None = None) -> DagsterModel:
     """The model of one supported minor version ("1.13"), read from its data directory."""
     base = (directory or data_dir()) / version

@@ -88,4 +88,5 @@ def _load_check_modules() -> None:
         components,
         ambiguous_scalars,
         shell_references,
+        agent,
     )

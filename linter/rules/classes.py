@@ -81,7 +81,10 @@ def class_blocks(data: Any, catalog: Catalog) -> Iterator[ClassBlock]:
     in the order the file writes them."""
     written = {key: index for index, key in enumerate(data)} if isinstance(data, dict) else {}
     slots = sorted(catalog.slot_paths.items(), key=lambda item: written.get(item[1][0], len(written)))
+    agent = catalog.names_agent(data)
     for slot, path in slots:
+        if slot in catalog.agent_only_slots and not agent:
+            continue  # an unknown-key: the key exists only in an agent's file
         block = lookup(data, path)
         if not isinstance(block, dict):
             continue
@@ -254,9 +257,15 @@ def imports_as_written(module: str) -> bool:
 def _instance_class_violation(block: ClassBlock, catalog: Catalog) -> Violation | None:
     """`instance_class` is loaded by `class_from_code_pointer`: the module as written, no `dagster._core` mapping.
 
-    No class Dagster ships has the `config_schema()` an instance class needs, so every Dagster-owned
-    pair fails: on the `module:` line when the module does not import, else on the `class:` line.
+    The only shipped instance classes with a `config_schema()` are the catalog's (the Dagster+ agent's,
+    from dagster-cloud), found under the modules it lists. Any other Dagster-owned pair fails: on the
+    `module:` line when the module does not import, else on the `class:` line.
     """
+    if catalog.find("instance_class", block.module, block.class_name) is not None:
+        return None  # class_from_code_pointer imports the module as written: no private-name rewriting
+    same_name = [e for e in catalog.in_slot("instance_class") if e.class_name == block.class_name]
+    if same_name:
+        return _module_violation(block, same_name)
     package = top_package(block.module)
     if package == "dagster" and not imports_as_written(block.module):
         return Violation(

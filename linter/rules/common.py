@@ -51,6 +51,13 @@ def section_and_blocks(
         yield (block.config_path if at_config else block.owner_path), config
 
 
+def runs_daemons(context: RuleContext) -> bool:
+    """Whether the instance the file configures runs Dagster's daemons. A Dagster+ agent runs none
+    (`DagsterCloudAgentInstance.get_required_daemon_types()` is `[]`): the daemons' settings (thread
+    pools, run queue dequeuing, run monitoring, tick retention) are never read there."""
+    return not context.catalog.names_agent(context.data)
+
+
 def yaml_word(value: Any) -> str:
     """A value as it reads in YAML, for messages."""
     if value is None:

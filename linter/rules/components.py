@@ -20,6 +20,9 @@ Where: every finding points at the launcher's `class:` line, the one place all t
 default storage or compute log manager has no line of its own); the message names the other
 component and where it is set. One finding per mismatched pair.
 
+Not judged in a Dagster+ agent's file: the agent never loads its `run_launcher` (agent.py reports
+one written there), and its storage, compute logs and secrets default to Dagster+'s own.
+
 Not mismatches: QueuedRunCoordinator needs the daemon, which no file can show is running;
 `run_monitoring.max_resume_run_attempts` with a launcher that cannot resume is `conflicting-keys`.
 """
@@ -125,8 +128,8 @@ def container_launcher_with_local_components(context: RuleContext) -> Iterator[V
 
     Why it matters: what one container writes to its own disk, the webserver, the daemon and other runs never see.
     """
-    if not isinstance(context.data, dict):
-        return
+    if not isinstance(context.data, dict) or context.catalog.names_agent(context.data):
+        return  # a Dagster+ agent never loads `run_launcher`; its storage and logs default to Dagster+'s
     classes = _qualnames(context)
     launcher = CONTAINER_LAUNCHERS.get(classes.get("run_launcher") or "")
     if launcher is None:

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from linter.findings import KeyPath, Target, Violation
 from linter.rules import RuleContext, check
 from linter.rules.classes import source_value
-from linter.rules.common import as_mapping, is_int, section_and_blocks
+from linter.rules.common import as_mapping, is_int, section_and_blocks, runs_daemons
 
 QUEUED_RUN_COORDINATOR = "dagster._core.run_coordinator.queued_run_coordinator.QueuedRunCoordinator"
 
@@ -70,6 +70,8 @@ def dequeue_workers_below_one(context: RuleContext) -> Iterator[Violation]:
 
     Why it matters: the run queue's thread pool rejects fewer workers, so the daemon's run queue fails.
     """
+    if not runs_daemons(context):
+        return
     for path, config in _queued_run_coordinator_configs(context):
         workers = source_value(context.environ, config.get("dequeue_num_workers"), as_int=True)
         if config.get("dequeue_use_threads") is True and is_int(workers) and workers < 1:

@@ -15,6 +15,11 @@ and compute log managers for `deprecated`, `[Deprecated]`, `deprecation_warning`
   public home (LocalComputeLogManager, LocalArtifactStorage, the SQLite storages...) the
   `dagster.core` path is still the documented spelling. Not reported for `instance_class`
   (never loads: unknown-class) nor for pairs that do not resolve (unknown-class).
+- a field of a class's `config` that its own config type describes as deprecated ("[Deprecated] ...",
+  "Deprecated - use ..."): the schema generator marks it `deprecationMessage`, and the message quotes
+  that description (in 1.13: the Dagster+ user code launchers' `defer_job_snapshots` and the old
+  `server_ttl.enabled` / `ttl_seconds`). Only inside class configs: the top-level keys Dagster
+  describes so (`concurrency.default_op_concurrency_limit`) have their own check above.
 - EcsRunLauncher `secrets` given as a list of ARN strings: the launcher warns "Setting secrets as
   a list of ARNs is deprecated" -> `{name, valueFrom}` mappings, as in the ECS API.
 Checked and not deprecated in 1.13: `run_queue` (only incompatible with `run_coordinator` and
@@ -24,11 +29,13 @@ Checked and not deprecated in 1.13: `run_queue` (only incompatible with `run_coo
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from linter.findings import Target, Violation
 from linter.rules import RuleContext, check
 from linter.rules.classes import class_blocks, imports_as_written, lookup, resolve_block
 from linter.rules.common import as_mapping, blocks_of
+from linter.schema_nodes import deref, object_branch
 from linter.model.classes import ECS_RUN_LAUNCHER, LEGACY_STORAGE_KEYS
 from linter.rules.cross_keys import concurrency_limit_out_of_range, pools_with_default_op_concurrency_limit
 
@@ -108,6 +115,37 @@ def dagster_core_module_paths(context: RuleContext) -> Iterator[Violation]:
             Target.VALUE,
             public[0],
         )
+
+
+@check(RULE)
+def deprecated_config_fields(context: RuleContext) -> Iterator[Violation]:
+    """What it does: checks for fields of a class's `config` that the class itself describes as deprecated.
+
+    Why it matters: they are accepted but no longer used, or replaced by another field, and may be removed.
+    """
+    root = context.model.schema
+    for block in class_blocks(context.data, context.catalog):
+        entry = resolve_block(context, block)
+        if entry is None or entry.config_definition is None or not isinstance(block.config, dict):
+            continue
+        definition = root.get("definitions", {}).get(entry.config_definition)
+        yield from _deprecated_fields(root, definition, block.config, block.config_path, entry.class_name)
+
+
+def _deprecated_fields(root: dict, schema: Any, value: dict, path: tuple, owner: str) -> Iterator[Violation]:
+    branch = object_branch(root, schema)
+    if branch is None:
+        return
+    properties = branch.get("properties", {})
+    for key, item in value.items():
+        field = deref(root, properties.get(key)) if key in properties else None
+        if not isinstance(field, dict):
+            continue
+        note = properties[key].get("deprecationMessage") or field.get("deprecationMessage")
+        if note:
+            yield Violation(RULE, (*path, key), f"`{key}` is deprecated in {owner}'s config: \"{note}\"", Target.KEY)
+        elif isinstance(item, dict):
+            yield from _deprecated_fields(root, properties[key], item, (*path, key), owner)
 
 
 @check(RULE)

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from linter.findings import KeyPath, Severity, Target, Violation, format_key_path
+from linter.model import Catalog, DagsterModel
 from linter.model.classes import ECS_RUN_LAUNCHER, GCS_COMPUTE_LOG_MANAGER
 from linter.rules import RuleContext, check
 from linter.rules.classes import UNKNOWN, source_value
@@ -91,11 +92,22 @@ def env_name(value: Any) -> str | None:
 # ---------------------------------------------------------------- where Dagster resolves `env:`
 
 
-def env_references(
-    data: Any, schema: Mapping[str, Any], sections: Container[str] = RESOLVED_SECTIONS
-) -> list[EnvReference]:
+def resolved_sections(data: Any, catalog: Catalog) -> tuple[str, ...]:
+    """The top-level keys whose `env:` Dagster reads at start: RESOLVED_SECTIONS, plus, in a Dagster+
+    agent's file, the agent's keys (DagsterCloudAgentInstance runs `process_config` on each of them, and
+    rehydrates `user_code_launcher` like any class)."""
+    if catalog.names_agent(data):
+        return RESOLVED_SECTIONS + catalog.agent.keys
+    return RESOLVED_SECTIONS
+
+
+def env_references(data: Any, model: DagsterModel, sections: Container[str] | None = None) -> list[EnvReference]:
     """Every `{env: NAME}` in `data` that sits in a StringSource/IntSource/BoolSource field of one of the
-    top-level `sections` of `schema` (the model's), in document order."""
+    top-level `sections` (default: those Dagster resolves, `resolved_sections`) of the model's schema,
+    in document order."""
+    if sections is None:
+        sections = resolved_sections(data, model.catalog)
+    schema = model.schema
     found: dict[KeyPath, EnvReference] = {}
     properties = schema.get("properties")
     if not isinstance(data, dict) or not isinstance(properties, dict):
@@ -267,7 +279,7 @@ def env_reference_resolves(context: RuleContext) -> Iterator[Violation]:
     """
     if not isinstance(context.data, dict):
         return
-    for reference in env_references(context.data, context.model.schema):
+    for reference in env_references(context.data, context.model):
         where = format_key_path(reference.path)
         at = (*reference.path, "env")
         value = _read(context.environ, reference.name)

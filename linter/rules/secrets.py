@@ -59,7 +59,7 @@ _URL_SUFFIXES = ("url", "uri")
 _PLACEHOLDERS = frozenset({"...", "…", "xxx", "<password>", "changeme"})
 
 # Variable names for the suggestion, by the section the field is in and the field's name.
-_SECTION_PREFIX = {"postgres": "DAGSTER_PG", "mysql": "DAGSTER_MYSQL"}
+_SECTION_PREFIX = {"postgres": "DAGSTER_PG", "mysql": "DAGSTER_MYSQL", "dagster_cloud_api": "DAGSTER_CLOUD"}
 
 
 def is_secret_name(name: str) -> bool:

@@ -34,7 +34,7 @@ from linter.model import ClassEntry
 from linter.model.behaviour import BACKFILL_DAEMON_THREADED_BY_DEFAULT
 from linter.rules import RuleContext, check
 from linter.rules.classes import closest, lookup, resolve_entry
-from linter.rules.common import as_mapping, is_int
+from linter.rules.common import as_mapping, is_int, runs_daemons
 
 PYTHON_LOG_LEVELS = ("CRITICAL", "FATAL", "ERROR", "WARNING", "WARN", "INFO", "DEBUG")
 
@@ -115,6 +115,8 @@ def daemon_thread_pool_size(context: RuleContext) -> Iterator[Violation]:
 
     Why it matters: the daemons build thread pools from them, and a pool with fewer than one worker makes the daemon fail.
     """
+    if not runs_daemons(context):
+        return
     data = context.data if isinstance(context.data, dict) else {}
     backfills_threaded = context.model.since(BACKFILL_DAEMON_THREADED_BY_DEFAULT)
     for section in ("sensors", "schedules", "auto_materialize", "backfills"):

@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from linter.findings import KeyPath, Severity, Target, Violation, format_key_path
+from linter.model import DagsterModel
 from linter.rules import RuleContext, check
 from linter.rules.env_vars import env_references
 
@@ -74,7 +75,7 @@ def _strings(value: Any, path: KeyPath, seen: set[int]) -> Iterator[tuple[KeyPat
             yield from _strings(child, (*path, key), seen)
 
 
-def _resolves_env_at(data: dict, path: KeyPath, schema: Any) -> bool:
+def _resolves_env_at(data: dict, path: KeyPath, model: DagsterModel) -> bool:
     """Whether Dagster would resolve `{env: NAME}` written at `path` (a StringSource-like field)."""
     root = dict(data)
     node: Any = root
@@ -84,7 +85,7 @@ def _resolves_env_at(data: dict, path: KeyPath, schema: Any) -> bool:
         node[part] = child
         node = child
     node[path[-1]] = {"env": "X"}
-    return any(reference.path == path for reference in env_references(root, schema))
+    return any(reference.path == path for reference in env_references(root, model))
 
 
 def _effect(path: KeyPath, value: str, reference: str) -> str:
@@ -120,7 +121,7 @@ def shell_style_reference(context: RuleContext) -> Iterator[Violation]:
         whole = match.group() == value
         suggestion = None
         fix = f"use `{{env: {name}}}` instead" if whole else "write the value out, or set the whole value with `{env: NAME}`"
-        if whole and _resolves_env_at(data, path, context.model.schema):
+        if whole and _resolves_env_at(data, path, context.model):
             suggestion = f"{{env: {name}}}"
         elif whole:
             fix = "write the value out: Dagster does not resolve `env:` in this field"

@@ -31,7 +31,7 @@ from typing import Any
 from linter.findings import KeyPath, Target, Violation, format_key_path
 from linter.rules import RuleContext, check
 from linter.rules.classes import lookup, source_value
-from linter.rules.common import as_mapping, blocks_of, is_int
+from linter.rules.common import as_mapping, blocks_of, is_int, runs_daemons
 from linter.rules.cross_keys import run_queue_limits_with_concurrency
 from linter.model.behaviour import BACKFILL_DAEMON_THREADED_BY_DEFAULT
 from linter.rules.retention import RETENTION_KINDS, TICK_STATUSES, purge_after_days_path
@@ -57,6 +57,8 @@ def retention_read_otherwise(context: RuleContext) -> Iterator[Violation]:
 
     Why it matters: `0` does not purge immediately, and a status mapped to 0 or a negative number is never purged.
     """
+    if not runs_daemons(context):
+        return
     for kind in RETENTION_KINDS:
         path = purge_after_days_path(kind)
         value = lookup(context.data, path)
@@ -107,6 +109,8 @@ def max_concurrent_runs_stops_all_runs(context: RuleContext) -> Iterator[Violati
 
     Why it matters: the run queue then launches no run at all; every run stays queued.
     """
+    if not runs_daemons(context):
+        return
     if not isinstance(context.data, dict):
         return
     conflicting = {v.key_path for v in run_queue_limits_with_concurrency(context)}
@@ -135,6 +139,8 @@ def daemon_num_workers_zero(context: RuleContext) -> Iterator[Violation]:
 
     Why it matters: 0 does not turn a daemon off; it is ignored, or (backfills) removes the thread pool.
     """
+    if not runs_daemons(context):
+        return
     data = context.data if isinstance(context.data, dict) else {}
     backfills_threaded = context.model.since(BACKFILL_DAEMON_THREADED_BY_DEFAULT)
     for section in ("sensors", "schedules", "auto_materialize") + (() if backfills_threaded else ("backfills",)):
@@ -204,6 +210,8 @@ def run_monitoring_zero_intervals(context: RuleContext) -> Iterator[Violation]:
 
     Why it matters: Dagster does not read them as "no timeout"; the monitoring daemon errors or spins instead.
     """
+    if not runs_daemons(context):
+        return
     monitoring = as_mapping(lookup(context.data, ("run_monitoring",)))
     if monitoring is None:
         return
@@ -220,10 +228,12 @@ def env_reference_in_settings(context: RuleContext) -> Iterator[Violation]:
     Why it matters: Dagster only validates the settings sections (`validate_config`, not `process_config`),
     so the daemon reads the mapping `{env: NAME}` itself instead of the variable's value.
     """
-    from linter.rules.env_vars import RESOLVED_SECTIONS, env_references
+    from linter.rules.env_vars import env_references, resolved_sections
 
-    settings = [key for key in context.data if isinstance(key, str) and key not in RESOLVED_SECTIONS]
-    for reference in env_references(context.data, context.model.schema, sections=settings):
+    resolved = resolved_sections(context.data, context.catalog)
+    agent_keys = context.catalog.agent.keys if context.catalog.agent else ()  # never settings; elsewhere unknown keys
+    settings = [key for key in context.data if isinstance(key, str) and key not in resolved and key not in agent_keys]
+    for reference in env_references(context.data, context.model, sections=settings):
         yield _warning(
             reference.path,
             f"`{format_key_path(reference.path)}` is an `env:` reference, but Dagster never resolves `env:` in "
