@@ -1,13 +1,14 @@
 """What real Dagster says about a `dagster.yaml`: the differential oracle of the test suite.
 
-`judge(path, env)` runs, in-process and in order, the steps a Dagster webserver or daemon takes
-when it loads its instance, and stops at the first one that raises. It judges as the Dagster it
-is imported with: 1.13.27 in the test venv, and each supported version's venv (1.9 to 1.13, see
-tests/oracle_batch.py). Where those versions differ, the oracle asks the running Dagster what it
-has (an import, a getattr, an InstanceRef property) and never reads a version string. Any exception raised by Dagster's own code is a rejection: Dagster would fail to
-start. Exceptions from the oracle's own code, and any attempt by Dagster's code to open a network
-connection or to write a file, raise `OracleError` instead, so that a bug in the oracle never
-passes for a rejection.
+`judge(path, env)` runs, in-process and in order, the steps a Dagster webserver or daemon (or, for
+a Dagster+ Hybrid agent file, the agent: see below) takes when it loads its instance, and stops at
+the first one that raises. It judges as the Dagster it is imported with: 1.13.27 in the test venv,
+and each supported version's venv (1.9 to 1.13, see tests/oracle_batch.py). Where those versions
+differ, the oracle asks the running Dagster what it has (an import, a getattr, an InstanceRef
+property) and never reads a version string. Any exception raised by Dagster's own code is a
+rejection: Dagster would fail to start. Exceptions from the oracle's own code, and any attempt by
+Dagster's code to open a network connection or to write a file, raise `OracleError` instead, so
+that a bug in the oracle never passes for a rejection.
 
 Stages (the `Verdict.stage` of a rejection):
 
@@ -22,6 +23,8 @@ Stages (the `Verdict.stage` of a rejection):
                      module, getattr the class, issubclass(klass, <the InstanceRef property's
                      as_type>), process_config(klass.config_type(), config)
     build:<slot>     what `klass.from_config_value(inst_data, config_value)` does (see below)
+    agent            (Dagster+ agent files only, see below) the agent's instance class constructed
+                     and read as the agent does at start
     settings         the instance-level checks DagsterInstance makes on its settings (see below)
 
 Slots are the instance keys: instance_class, storage (or run_storage / event_log_storage /
@@ -86,6 +89,62 @@ construction would touch a database, the network, a cluster or the file system:
   to `logging.config.dictConfig` (handlers may open files or sockets); whether buckets, task
   definitions, clusters or databases exist.
 
+Dagster+ Hybrid agent files (instance class DagsterCloudAgentInstance of dagster-cloud, or a
+subclass) are judged as `dagster-cloud agent run` starts, with dagster-cloud's own code. The yaml,
+instance_config (Dagster's schema merged with the agent's `config_schema()`) and instance_ref
+stages are the same; InstanceRef.from_dir takes the agent's `config_defaults()`: a CompositeStorage
+of GraphQLRunStorage / GraphQLEventLogStorage / GraphQLScheduleStorage, CloudComputeLogManager,
+DagsterCloudSecretsLoader and (from dagster-cloud 1.13) GraphQLDefsStateStorage. Then, in order:
+    - the slots `create_instance_from_ref` builds before calling the instance class: storage,
+      local_artifact_storage, scheduler, secrets, defs_state_storage (with the defaults above).
+      The dagster-cloud classes among them are constructed for real: their constructors only
+      record their arguments (GraphQL storages, secrets loader) and no GraphQL client exists until
+      a query is sent; a GraphQL storage is never connected.
+    - agent: the instance class called as `create_instance_from_ref` calls it, with the ref's
+      `custom_instance_class_config` (the agent's top-level keys) as keyword arguments. Its own
+      __init__ runs for real (`dagster_cloud_api` processed with `dagster_cloud_api_config()`, not
+      both `deployment` and `deployments`, a `user_code_launcher` present, `dagster_cloud_url`
+      derived from the agent token unless `url` is set, not both `isolated_agents` and
+      `agent_replicas`, `agent_queues` processed, ...). DagsterInstance.__init__ is replaced by
+      `_bypassed_instance_init`: no storage or other component is constructed (the slot stages
+      judge them), but the arguments are bound as the real one binds them and its one check that
+      depends on the file, run monitoring's resume check, runs as the running Dagster has it (on
+      an agent it evaluates `run_launcher`, i.e. the user code launcher, before the agent's
+      attributes exist: AttributeError, as the real agent).
+    - class:user_code_launcher, build:user_code_launcher: the `user_code_launcher` property: the
+      agent's ConfigurableClassData rehydrated as DagsterCloudUserCodeLauncher (the class stage
+      above), constructed for real through `from_config_value` (the ECS prefixes of at most 16
+      characters, ECS `service_discovery_reconcile_interval` > 0 where the version has it, K8s
+      `check.str_param(service_account_name)` and its CloudK8sRunLauncher, ...), entered into the
+      instance's exit stack, `register_instance`. The exit stack is closed afterwards (the
+      launcher's `__exit__`; no launcher constructor starts a thread, its `start()` does).
+    - agent: what `DagsterCloudAgent.run_loop` reads before its first request to Dagster+:
+      `dagster_cloud_url`, `includes_branch_deployments`, `deployment_names`,
+      `include_all_serverless_deployments`, and the first GraphQL client it builds
+      (`organization_scoped_graphql_client()` when deployments are named, else `graphql_client`:
+      its headers need `agent_token`, its requests session translates `socket_options`).
+    - compute_logs and run_coordinator, as for any file: the agent itself loads neither, but the
+      code servers and run workers it launches load its instance ref (get_instance_ref_for_user_code).
+    - settings: python_log_level and concurrency as for any file; the run-monitoring check is the
+      agent stage's; the daemon pools and tick retention are checked only if the instance's
+      `get_required_daemon_types()` is not empty (the agent's is: no daemon runs against it).
+  Not run: `run_launcher` (the agent never loads the key: its `run_launcher` property is
+  `user_code_launcher.run_launcher()`, so a bad `run_launcher` does not stop an agent and is not
+  judged); the launcher's `start()` (its first step builds `run_launcher()`, which for ECS asks
+  EC2 for the subnets' route tables unless `assign_public_ip` is set, and for Azure Container Apps
+  asks the management API for the environment, then it lists existing code servers in the
+  cluster); everything after the agent's first request. Replacements added for agent files, on top
+  of those above: `boto3.session.Session.client`/`resource` get the same dummy credentials and
+  default region (the ECS launcher's Client builds a Session from assumed-role credentials), and
+  the sts (`assume_role`, `get_caller_identity`) and servicediscovery (`get_namespace`) calls the
+  ECS launcher makes in its constructor when `service_discovery_role_arn` is set are answered by
+  `_AgentAwsStub` (the role can be assumed, the namespace is in the agent's own account) after
+  botocore's own parameter validation. The Docker launcher creates no Docker client at
+  construction and the Azure Container Apps launcher no Azure client, so neither needs one. An
+  agent token in `env` (`DAGSTER_CLOUD_AGENT_TOKEN=agent:<org>:<uuid>`) or written in the file is
+  judged as given: a token in the legacy form (no `:`) with no `url`, a `user:` token or a
+  malformed one is rejected at the agent stage.
+
 The settings stage (after all slots), on `InstanceRef.settings`:
     - run_monitoring: `enabled` and a non-zero `max_resume_run_attempts` need a run launcher whose
       `supports_resume_run` is true (`_initialize_run_monitoring`, of DagsterInstance or, from
@@ -105,22 +164,26 @@ configuration (~/.kube, ~/.aws) is read. Everything is restored afterwards. Warn
 (a warning is not a rejection).
 
 `skip_imports`: module paths whose `ModuleNotFoundError` is expected (a user's own class that is
-not installed here, marked `# oracle: skip-import <module>` in a fixture). A slot whose module is
-one of them is accepted without class or build checks, and the settings checks that need its
-object are skipped. (Not available for `instance_class`: Dagster imports it while validating the
-file, and its `config_schema()` shapes the rest of the validation.)
+not installed here, marked `# oracle: skip-import <module>` in a fixture). A slot (an agent's
+user_code_launcher included) whose module is one of them is accepted without class or build checks,
+and the settings checks that need its object are skipped. (Not available for `instance_class`:
+Dagster imports it while validating the file, and its `config_schema()` shapes the rest of the
+validation.)
 """
 
 from __future__ import annotations
 
 import builtins
 import contextlib
+import functools
 import importlib
+import inspect
 import logging
 import os
 import pathlib
 import shutil
 import socket
+import sys
 import tempfile
 import warnings
 from collections.abc import Callable, Collection, Iterator, Mapping
@@ -217,15 +280,22 @@ def _run(instance_dir: str, skip_imports: frozenset[str]) -> list[tuple[str, str
     _stage("yaml", yaml_utils.load_yaml_from_path, os.path.join(instance_dir, "dagster.yaml"))
     _stage("instance_config", dagster_instance_config, instance_dir)
     ref = _stage("instance_ref", InstanceRef.from_dir, instance_dir)
+    agent_class = _stage("instance_ref", _agent_instance_class, ref)
 
     run = _Run(skip_imports)
-    for slot, data, base in _slots(ref):
+    slots = list(_slots(ref))
+    if agent_class is not None:  # the agent loads these when its instance is built; see _run_agent
+        slots = [slot for slot in slots if slot[0] in _AGENT_EAGER_SLOTS]
+    for slot, data, base in slots:
         run.load(slot, data, base)
     if ref.secrets_loader_data is None:  # the default: None, or an injected PerProjectEnvFileLoader
         _stage("build:secrets", lambda: ref.secrets_loader)
     has_defs_state = hasattr(InstanceRef, "defs_state_storage")
     if has_defs_state and ref.defs_state_storage_data is None and "local_artifact_storage" in run.built:
         _stage("build:defs_state_storage", lambda: ref.defs_state_storage)
+    if agent_class is not None:
+        _run_agent(run, ref, agent_class)
+        return run.skipped
     run.check_settings(ref.settings)
     return run.skipped
 
@@ -280,19 +350,44 @@ class _Run:
     # --- class + build ---------------------------------------------------------------------
 
     def load(self, slot: str, data: Any, as_type: type) -> None:
-        try:
-            klass, config_value = _stage(f"class:{slot}", self._rehydrate_class, data, as_type)
-        except _Rejected as rejection:
-            if isinstance(rejection.error, _SkippedImport):
-                self.skipped.append((slot, rejection.error.module))
-                return
-            raise
+        loaded = self._class_stage(slot, data, as_type)
+        if loaded is None:
+            return
+        klass, config_value = loaded
         qualname = f"{klass.__module__}.{klass.__qualname__}"
         builder = _BUILDERS.get(qualname)
         if builder is None:
             self.built[slot] = _stage(f"build:{slot}", klass.from_config_value, data, config_value)
         else:
             self.built[slot] = builder(self, slot, klass, data, config_value)
+
+    def load_user_code_launcher(self, instance: Any, as_type: type) -> None:
+        """`DagsterCloudAgentInstance.user_code_launcher`: rehydrate the agent's launcher data as
+        `as_type`, enter the launcher into the instance's exit stack, `register_instance`."""
+        slot = "user_code_launcher"
+        data = instance._user_code_launcher_data
+        loaded = self._class_stage(slot, data, as_type)
+        if loaded is None:
+            return
+        klass, config_value = loaded
+
+        def build() -> Any:
+            launcher = instance._exit_stack.enter_context(klass.from_config_value(data, config_value))
+            instance._user_code_launcher = launcher
+            launcher.register_instance(instance)
+            return launcher
+
+        self.built[slot] = _stage(f"build:{slot}", build)
+
+    def _class_stage(self, slot: str, data: Any, as_type: type) -> tuple[type, Mapping[str, Any]] | None:
+        """The class stage of `slot`; None when its module is a skipped import."""
+        try:
+            return _stage(f"class:{slot}", self._rehydrate_class, data, as_type)
+        except _Rejected as rejection:
+            if isinstance(rejection.error, _SkippedImport):
+                self.skipped.append((slot, rejection.error.module))
+                return None
+            raise
 
     def _rehydrate_class(self, data: Any, as_type: type) -> tuple[type, Mapping[str, Any]]:
         """`ConfigurableClassData.rehydrate` (dagster/_serdes/config_class.py) up to, not including,
@@ -336,7 +431,7 @@ class _Run:
 
     # --- settings ----------------------------------------------------------------------------
 
-    def check_settings(self, settings: Mapping[str, Any]) -> None:
+    def check_settings(self, settings: Mapping[str, Any], *, daemons: bool = True) -> None:
         from dagster._core.definitions.run_request import InstigatorType
         from dagster._core.instance.config import (
             ConcurrencyConfig,
@@ -370,6 +465,8 @@ class _Run:
                 run_queue_config,
             )
 
+        if not daemons:  # the rest is read only by `dagster-daemon run`
+            return
         _stage("settings", _check_daemon_thread_pools, settings, self.built.get("scheduler"), coordinator)
 
         retention = settings.get("retention") or {}
@@ -439,6 +536,142 @@ def _names_module(error: ModuleNotFoundError, module: str) -> bool:
     """The missing module is `module` itself or one of its parent packages."""
     missing = error.name or ""
     return bool(missing) and (module == missing or module.startswith(missing + "."))
+
+
+# ---------------------------------------------------------------------------------------------
+# The Dagster+ Hybrid agent (dagster-cloud's DagsterCloudAgentInstance)
+
+
+# The slots create_instance_from_ref builds before it calls the instance class (they are its keyword
+# arguments); compute_logs, run_coordinator and run_launcher are loaded lazily.
+_AGENT_EAGER_SLOTS = frozenset(
+    {
+        "storage",
+        "run_storage",
+        "event_log_storage",
+        "schedule_storage",
+        "local_artifact_storage",
+        "scheduler",
+        "secrets",
+        "defs_state_storage",
+    }
+)
+# Judged after the agent's own stages. `run_launcher` is left out: the agent never loads it (its
+# `run_launcher` property is `user_code_launcher.run_launcher()`).
+_AGENT_LAZY_SLOTS = ("compute_logs", "run_coordinator")
+
+
+def _agent_instance_class(ref: Any) -> type | None:
+    """The file's instance class when it is DagsterCloudAgentInstance or a subclass, else None."""
+    if ref.custom_instance_class_data is None:
+        return None
+    agent_module = sys.modules.get("dagster_cloud.instance")  # imported by any subclass of it
+    agent_base = getattr(agent_module, "DagsterCloudAgentInstance", None)
+    klass = ref.custom_instance_class
+    if agent_base is not None and isinstance(klass, type) and issubclass(klass, agent_base):
+        return klass
+    return None
+
+
+def _run_agent(run: _Run, ref: Any, agent_class: type) -> None:
+    """The stages of an agent file after its eager slots (see the module docstring)."""
+    from dagster_cloud.workspace.user_code_launcher.user_code_launcher import DagsterCloudUserCodeLauncher
+
+    with contextlib.ExitStack() as cleanup:
+        cleanup.enter_context(_agent_neutralised())
+        instance = _stage("agent", _construct_agent, ref, agent_class)
+        cleanup.callback(instance._exit_stack.close)  # what the instance's dispose() closes
+        run.load_user_code_launcher(instance, DagsterCloudUserCodeLauncher)
+        _stage("agent", _agent_start_reads, instance)
+    for slot, data, base in _slots(ref):
+        if slot in _AGENT_LAZY_SLOTS:
+            run.load(slot, data, base)
+    daemons = _stage("settings", lambda: bool(instance.get_required_daemon_types()))
+    run.check_settings(ref.settings, daemons=daemons)
+
+
+def _construct_agent(ref: Any, agent_class: type) -> Any:
+    """`create_instance_from_ref(ref)` for an agent: the class called with the same keyword arguments,
+    its InstanceRef's `custom_instance_class_config` among them, with DagsterInstance.__init__ bypassed.
+    """
+    from dagster._core.instance import DagsterInstance, InstanceType
+    from dagster._core.instance.ref import InstanceRef
+
+    components: dict[str, Any] = {
+        "local_artifact_storage": None,
+        "run_storage": None,
+        "event_storage": None,
+        "schedule_storage": None,
+        "compute_log_manager": None,
+        "scheduler": None,
+        "run_coordinator": None,
+        "run_launcher": None,
+        "secrets_loader": None,
+    }
+    if hasattr(InstanceRef, "defs_state_storage"):  # passed by create_instance_from_ref from 1.11
+        components["defs_state_storage"] = None
+    with mock.patch.object(DagsterInstance, "__init__", _bypassed_instance_init(DagsterInstance.__init__)):
+        return agent_class(
+            instance_type=InstanceType.PERSISTENT,
+            settings=ref.settings,
+            ref=ref,
+            **components,
+            **ref.custom_instance_class_config,
+        )
+
+
+def _bypassed_instance_init(real_init: Callable[..., Any]) -> Callable[..., Any]:
+    """Stands in for DagsterInstance.__init__ under an agent: binds the arguments as the real one
+    would (a TypeError for an unknown keyword), records the settings and the ref, constructs and
+    registers no component, and runs the one check of the real __init__ that depends on the file:
+    run monitoring's resume check (which, on an agent, evaluates `self.run_launcher` before the
+    agent's own attributes exist).
+    """
+    signature = inspect.signature(real_init)
+
+    def init(self: Any, *args: Any, **kwargs: Any) -> None:
+        arguments = signature.bind(self, *args, **kwargs).arguments
+        self._instance_type = arguments.get("instance_type")
+        self._settings = arguments.get("settings") or {}
+        self._ref = arguments.get("ref")
+        for attribute in (
+            "_local_artifact_storage",
+            "_run_storage",
+            "_event_storage",
+            "_schedule_storage",
+            "_compute_log_manager",
+            "_scheduler",
+            "_run_coordinator",
+            "_run_launcher",
+            "_secrets_loader",
+            "_defs_state_storage",
+        ):
+            setattr(self, attribute, None)
+        initialize = getattr(self, "_initialize_run_monitoring", None)
+        if initialize is not None:  # DagsterInstance's (1.10) or SettingsMethods' (from 1.11)
+            initialize()
+            return
+        # Dagster 1.9: the same statements inline at the end of DagsterInstance.__init__.
+        self._run_monitoring_enabled = self.run_monitoring_settings.get("enabled", False)
+        if self.run_monitoring_enabled and self.run_monitoring_max_resume_run_attempts:
+            _check_resumable(self.run_launcher)
+
+    return init
+
+
+def _agent_start_reads(instance: Any) -> None:
+    """What the agent reads of its instance after building its user code launcher and before its
+    first request to Dagster+ (`DagsterCloudAgent.run_loop` up to its first `execute`): the URL,
+    the deployments it serves, and the first GraphQL client it builds (organization-scoped to check
+    named deployments, else the deployment-scoped one used to ask for the deployment's name). The
+    client's headers need `agent_token`; its requests session translates `socket_options`.
+    """
+    values = [instance.dagster_cloud_url, instance.includes_branch_deployments]
+    values.append(instance.include_all_serverless_deployments)
+    if instance.deployment_names:
+        values.append(instance.organization_scoped_graphql_client())
+    else:
+        values.append(instance.graphql_client)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -615,6 +848,7 @@ class _AzureStub:
 class _EcsStub:
     """Answers the AWS calls EcsRunLauncher makes in its constructor, delegating the rest."""
 
+    services: tuple[str, ...] = ("ecs", "secretsmanager")
     container_name = "run"
 
     def __init__(self, client: Any):
@@ -635,17 +869,81 @@ class _EcsStub:
         return {"Name": SecretId.rsplit(":", 1)[-1], "ARN": SecretId}
 
 
-def _with_dummy_aws_credentials(real: Callable[..., Any]) -> Callable[..., Any]:
+_ORACLE_AWS_ACCOUNT = "000000000000"
+
+
+class _AgentAwsStub(_EcsStub):
+    """Also answers the calls the ECS user code launcher's Client makes in its constructor when
+    `service_discovery_role_arn` is set (sts AssumeRole and GetCallerIdentity, servicediscovery
+    GetNamespace): the role can be assumed, and the namespace is in the agent's own account. The
+    parameters are first validated as botocore does before sending a request.
+    """
+
+    services = (*_EcsStub.services, "sts", "servicediscovery")
+
+    def _validate(self, operation: str, params: Mapping[str, Any]) -> None:
+        from botocore.validate import validate_parameters
+
+        validate_parameters(params, self._client.meta.service_model.operation_model(operation).input_shape)
+
+    def assume_role(self, **params: Any) -> dict[str, Any]:
+        import datetime
+
+        self._validate("AssumeRole", params)
+        expiration = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=1)
+        return {
+            "Credentials": {
+                "AccessKeyId": "instance-lint-oracle",
+                "SecretAccessKey": "instance-lint-oracle",
+                "SessionToken": "instance-lint-oracle",
+                "Expiration": expiration,
+            }
+        }
+
+    def get_caller_identity(self, **params: Any) -> dict[str, Any]:
+        self._validate("GetCallerIdentity", params)
+        return {"Account": _ORACLE_AWS_ACCOUNT, "Arn": f"arn:aws:iam::{_ORACLE_AWS_ACCOUNT}:role/agent"}
+
+    def get_namespace(self, **params: Any) -> dict[str, Any]:
+        self._validate("GetNamespace", params)
+        namespace = params["Id"]
+        arn = f"arn:aws:servicediscovery:us-east-1:{_ORACLE_AWS_ACCOUNT}:namespace/{namespace}"
+        return {"Namespace": {"Id": namespace, "Arn": arn, "Name": "instance-lint-oracle.local"}}
+
+
+def _with_dummy_aws_credentials(real: Callable[..., Any], stub: type[_EcsStub] | None = _EcsStub) -> Callable[..., Any]:
     def create(service_name: str, *args: Any, **kwargs: Any) -> Any:
         kwargs.setdefault("aws_access_key_id", "instance-lint-oracle")
         kwargs.setdefault("aws_secret_access_key", "instance-lint-oracle")
         kwargs.setdefault("region_name", "us-east-1")
         made = real(service_name, *args, **kwargs)
-        if service_name in ("ecs", "secretsmanager") and real.__name__ == "client":
-            return _EcsStub(made)
-        return made
+        if stub is None or isinstance(made, _EcsStub) or service_name not in stub.services:
+            return made
+        return stub(made)
 
     return create
+
+
+def _session_method(real: Callable[..., Any], stub: type[_EcsStub] | None) -> Callable[..., Any]:
+    """`boto3.session.Session.client`/`resource` with the replacements of `_with_dummy_aws_credentials`."""
+
+    def method(session: Any, service_name: str, *args: Any, **kwargs: Any) -> Any:
+        bound = functools.partial(real, session)
+        return _with_dummy_aws_credentials(bound, stub)(service_name, *args, **kwargs)
+
+    return method
+
+
+@contextlib.contextmanager
+def _agent_neutralised() -> Iterator[None]:
+    """The replacements added for the stages of an agent file (see the module docstring)."""
+    with contextlib.ExitStack() as stack:
+        boto3 = _optional_import("boto3")
+        if boto3 is not None:
+            session = boto3.session.Session
+            stack.enter_context(mock.patch.object(session, "client", _session_method(session.client, _AgentAwsStub)))
+            stack.enter_context(mock.patch.object(session, "resource", _session_method(session.resource, None)))
+        yield
 
 
 def _mkdir_stub(path: Any, *args: Any, **kwargs: Any) -> None:
@@ -711,7 +1009,7 @@ def _neutralised(workdir: str) -> Iterator[None]:
         boto3 = _optional_import("boto3")
         if boto3 is not None:
             patch(mock.patch.object(boto3, "client", _with_dummy_aws_credentials(boto3.client)))
-            patch(mock.patch.object(boto3, "resource", _with_dummy_aws_credentials(boto3.resource)))
+            patch(mock.patch.object(boto3, "resource", _with_dummy_aws_credentials(boto3.resource, None)))
 
         # GCP: every bucket exists.
         gcs = _optional_import("google.cloud.storage")
