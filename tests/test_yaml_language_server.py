@@ -181,7 +181,8 @@ def marked_lines(text: str) -> list[int]:
 
 def test_diagnostics_on_the_expected_lines_and_none_for_a_valid_file(server):
     fixtures = {path.stem: path.read_text() for path in sorted(FIXTURES.glob("*.yaml"))}
-    assert {"valid", "unknown_key", "wrong_type", "wrong_class_config_field"} <= set(fixtures)
+    assert {"valid", "unknown_key", "wrong_type", "wrong_class_config_field", "agent_valid", "agent_mistakes",
+            "agent_keys_elsewhere"} <= set(fixtures)
     uris = {name: open_document(server, name, text) for name, text in fixtures.items()}
     published = server.wait_for_diagnostics(list(uris.values()))
     for name, text in fixtures.items():
@@ -193,6 +194,9 @@ def test_diagnostics_on_the_expected_lines_and_none_for_a_valid_file(server):
     assert "data_retention" in messages["unknown_key"]
     assert "integer" in messages["wrong_type"].lower()
     assert "max_concurent_runs" in messages["wrong_class_config_field"]
+    # a Dagster+ agent's file: its keys are accepted under its instance_class, and only there
+    assert published[uris["agent_valid"]] == []
+    assert "agent_tokn" in messages["agent_mistakes"]
 
 
 def test_completion_at_the_top_level_offers_the_instance_keys(server):
@@ -225,3 +229,16 @@ def test_a_modeline_associates_the_schema_with_any_file_name(server):
     uri = open_document(server, "modeline", text, filename="instance.yaml")
     found = server.wait_for_diagnostics([uri])[uri]
     assert sorted({d["range"]["start"]["line"] for d in found}) == marked_lines(text), found
+
+
+def test_hover_on_an_agent_key_in_an_agent_file_shows_its_description(server):
+    text = ("instance_class:\n  module: dagster_cloud.instance\n  class: DagsterCloudAgentInstance\n"
+            "dagster_cloud_api:\n  agent_token: {env: DAGSTER_CLOUD_AGENT_TOKEN}\n")
+    uri = open_document(server, "agent_hover", text)
+    result = server.request("textDocument/hover", {
+        "textDocument": {"uri": uri}, "position": {"line": 3, "character": 3},
+    })  # fmt: skip
+    contents = result["contents"]
+    hover = contents["value"] if isinstance(contents, dict) else json.dumps(contents)
+    assert "how the agent reaches Dagster+" in hover
+    assert "https://docs.dagster.io/deployment/dagster-plus/management/customizing-agent-settings" in hover
