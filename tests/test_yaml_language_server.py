@@ -210,13 +210,17 @@ def test_completion_at_the_top_level_offers_the_instance_keys(server):
     assert expected <= labels, expected - labels
 
 
-def test_hover_on_a_key_shows_its_description(server):
-    uri = open_document(server, "hover", "run_launcher:\n  module: dagster_k8s\n  class: K8sRunLauncher\n")
+def hover_text(server, name: str, text: str, line: int, character: int) -> str:
+    uri = open_document(server, name, text)
     result = server.request("textDocument/hover", {
-        "textDocument": {"uri": uri}, "position": {"line": 0, "character": 3},
+        "textDocument": {"uri": uri}, "position": {"line": line, "character": character},
     })  # fmt: skip
     contents = result["contents"]
-    text = contents["value"] if isinstance(contents, dict) else json.dumps(contents)
+    return contents["value"] if isinstance(contents, dict) else json.dumps(contents)
+
+
+def test_hover_on_a_key_shows_its_description(server):
+    text = hover_text(server, "hover", "run_launcher:\n  module: dagster_k8s\n  class: K8sRunLauncher\n", 0, 3)
     assert "starts the process, container or job that executes a run" in text
     assert "https://docs.dagster.io/deployment/oss/oss-instance-configuration#run-launcher" in text
 
@@ -234,11 +238,6 @@ def test_a_modeline_associates_the_schema_with_any_file_name(server):
 def test_hover_on_an_agent_key_in_an_agent_file_shows_its_description(server):
     text = ("instance_class:\n  module: dagster_cloud.instance\n  class: DagsterCloudAgentInstance\n"
             "dagster_cloud_api:\n  agent_token: {env: DAGSTER_CLOUD_AGENT_TOKEN}\n")
-    uri = open_document(server, "agent_hover", text)
-    result = server.request("textDocument/hover", {
-        "textDocument": {"uri": uri}, "position": {"line": 3, "character": 3},
-    })  # fmt: skip
-    contents = result["contents"]
-    hover = contents["value"] if isinstance(contents, dict) else json.dumps(contents)
+    hover = hover_text(server, "agent_hover", text, 3, 3)
     assert "how the agent reaches Dagster+" in hover
     assert "https://docs.dagster.io/deployment/dagster-plus/management/customizing-agent-settings" in hover
