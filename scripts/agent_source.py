@@ -134,5 +134,11 @@ def config_defaults(yaml_load) -> dict[str, Any]:
     return json.loads(text.replace(home, "$DAGSTER_HOME"))
 
 
+def required_daemons(cls: type) -> list[str]:
+    """The daemons an instance of the agent class needs (`get_required_daemon_types`, which reads no
+    instance state in dagster-cloud: `[]`, the agent runs none)."""
+    return sorted(cls.get_required_daemon_types(None))
+
+
 def is_concrete_subclass(cls: type, base: type) -> bool:
     return inspect.isclass(cls) and issubclass(cls, base) and not inspect.isabstract(cls)

@@ -669,6 +669,7 @@ def agent_catalog(agent: Agent | None) -> dict[str, Any]:
         "keys": sorted(agent.config_type.fields),
         "required": agent.required_keys,
         "deprecated_keys": dict(agent_source.DEPRECATED_KEYS),
+        "daemons": agent_source.required_daemons(agent.cls),
     }
 
 

@@ -124,6 +124,7 @@ def check_agent(report: Report, schema: dict, catalog: dict, defaults: dict) -> 
                   f"catalog agent version {agent.get('dagster_cloud_version')} != installed dagster-cloud")
     config_schema = cls.config_schema()
     required = {k for k, f in config_schema.items() if f.is_required} | {"user_code_launcher"}
+    report.expect(agent.get("daemons") == sorted(cls.get_required_daemon_types(None)), "agent daemons")
     report.expect(set(agent.get("required", ())) == required, f"agent required {agent.get('required')} != {sorted(required)}")
     entries = [e for e in catalog["slots"]["instance_class"]["classes"] if e["qualname"] == AGENT_CLASS]
     report.expect(len(entries) == 1, "the agent is not in the instance_class slot")

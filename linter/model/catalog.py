@@ -11,7 +11,8 @@
         "instance_class": "dagster_cloud.instance.DagsterCloudAgentInstance",
         "keys": ["agent_queues", ...],       # the top-level keys its config_schema() adds
         "required": ["dagster_cloud_api", "user_code_launcher"],  # what it needs to start
-        "deprecated_keys": {"agent_replicas": "isolated_agents"}
+        "deprecated_keys": {"agent_replicas": "isolated_agents"},
+        "daemons": []                        # get_required_daemon_types(): the agent runs none
       },
       "slots": {
         "<slot>": {                          # run_launcher, run_coordinator, compute_logs, scheduler,
@@ -108,6 +109,7 @@ class AgentFacts:
     keys: tuple[str, ...]  # the top-level keys it adds to dagster.yaml
     required: tuple[str, ...]  # the ones it needs to start
     deprecated_keys: dict[str, str]  # key -> the key that replaces it
+    daemons: tuple[str, ...]  # the daemons it needs (`get_required_daemon_types()`); none
 
     @property
     def class_name(self) -> str:
@@ -123,6 +125,7 @@ def _agent_from_json(raw: dict | None) -> AgentFacts | None:
         keys=tuple(raw["keys"]),
         required=tuple(raw["required"]),
         deprecated_keys=dict(raw.get("deprecated_keys", {})),
+        daemons=tuple(raw["daemons"]),
     )
 
 

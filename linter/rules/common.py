@@ -53,9 +53,9 @@ def section_and_blocks(
 
 def runs_daemons(context: RuleContext) -> bool:
     """Whether the instance the file configures runs Dagster's daemons. A Dagster+ agent runs none
-    (`DagsterCloudAgentInstance.get_required_daemon_types()` is `[]`): the daemons' settings (thread
+    (its `get_required_daemon_types()` is `[]`, `AgentFacts.daemons`): the daemons' settings (thread
     pools, run queue dequeuing, run monitoring, tick retention) are never read there."""
-    return not context.catalog.names_agent(context.data)
+    return not context.catalog.names_agent(context.data) or bool(context.catalog.agent.daemons)
 
 
 def yaml_word(value: Any) -> str:
