@@ -29,6 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "dagster.yaml"
 ENV_FILE = ROOT / "examples" / "production.env"
+AGENT_EXAMPLE = ROOT / "examples" / "dagster-plus-agent.yaml"
+AGENT_TOKEN = "DAGSTER_CLOUD_AGENT_TOKEN=agent:myorg:5a9c2b1e-7d3f-4e8a-9b6c-1d2e3f4a5b6c"
 SCHEMA = ROOT / "schema" / "dagster-instance.schema.json"
 BIN = Path(sys.executable).parent
 
@@ -173,6 +175,7 @@ def run(work: Path, runs: int) -> str:
     env["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
     env.pop("GITHUB_ACTIONS", None)
     lint, example, env_file = tool("instance-lint"), str(EXAMPLE.relative_to(ROOT)), str(ENV_FILE.relative_to(ROOT))
+    agent = str(AGENT_EXAMPLE.relative_to(ROOT))
 
     many = work / "many"
     for number in range(500):
@@ -195,6 +198,9 @@ def run(work: Path, runs: int) -> str:
          [tool("check-jsonschema"), "--schemafile", str(SCHEMA.relative_to(ROOT)), example], env,
          f"check-jsonschema --schemafile schema/dagster-instance.schema.json {example}"),
         ("yamllint", "yamllint (syntax/style only)", [tool("yamllint"), example], env, f"yamllint {example}"),
+        ("agent", "instance-lint check (Dagster+ agent file)", [lint, "check", agent, "--env", AGENT_TOKEN], env,
+         f"instance-lint check {agent} --env {AGENT_TOKEN}"),
+        ("yamllint_agent", "yamllint (the agent file)", [tool("yamllint"), agent], env, f"yamllint {agent}"),
         ("dagster", "Dagster's own validation", [sys.executable, "benchmarks/dagster_validate.py", example, env_file],
          env, f"python benchmarks/dagster_validate.py {example} {env_file}"),
         ("render", "instance-lint render", [lint, "render", example, "--env-file", env_file], env,
@@ -220,6 +226,7 @@ def write_report(results: dict[str, Result], runs: int, line_counts: dict[int, i
     targets = [
         ("typical ÷ check-jsonschema", typical / r["cjs"].wall, 0.35),
         ("typical ÷ yamllint", typical / r["yamllint"].wall, 1.0),
+        ("agent file ÷ yamllint (same file)", r["agent"].wall / r["yamllint_agent"].wall, 1.0),
         ("typical ÷ Dagster's own validation", typical / r["dagster"].wall, 0.1),
         ("render ÷ dagster instance info", r["render"].wall / r["info"].wall, 0.1),
         ("500 files ÷ one file", r["many"].wall / typical, 3.0),

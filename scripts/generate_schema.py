@@ -14,6 +14,8 @@ module, an optional extra the installed integration does not declare, a default 
 Sources of truth, all read from the installed packages:
 
 * `dagster._core.instance.config.dagster_instance_config_schema()`: the top-level keys (26 in 1.13);
+* with dagster-cloud installed, what its Hybrid agent adds (scripts/agent_source.py): its instance
+  class's keys, the `user_code_launcher` slot, its classes for every slot;
 * every concrete ConfigurableClass that Dagster and the official integrations ship for a slot
   (found by importing every non-test module), and its `config_type()`;
 * Dagster's own loader rules (`convert_dagster_submodule_name`, `ConfigurableClassData.rehydrate`)
@@ -38,7 +40,9 @@ Known gaps (Dagster behaviour the schema cannot or does not express):
   BoolSource treats every value except `false`, `none`, `0` and the empty string
   (case-insensitively) as true, so `{env: VAR}` never fails on a bool field once VAR is set.
 * A custom `instance_class` may add top-level keys through its `config_schema()`; the schema
-  knows no such class (no shipped class can be used there) and rejects unknown top-level keys.
+  knows only the one shipped class that does, the Dagster+ agent's (dagster-cloud, when installed:
+  scripts/agent_source.py), whose keys it accepts under an `if`/`then`/`else` on `instance_class`,
+  and rejects other unknown top-level keys.
 * The class-specific `config` check applies only to the shipped classes in the catalog, named by a
   module Dagster accepts. Other `module`/`class` pairs get an open `config` object: whether
   they import is for the linter's class rules, not for the schema.
