@@ -27,7 +27,9 @@ def with_version_facts(violations: list[Violation], model: DagsterModel, version
                        judge: Judge) -> list[Violation]:
     """`violations` (found as `model`'s version), each versioned one told when other versions accept it."""
     others = [other for other in supported_versions() if other != model.version]
-    refused_elsewhere = {other: _versioned_paths(judge(load_model(other))) for other in others}
+    models = [model] + [load_model(other) for other in others]
+    refused_elsewhere = {other.version: _versioned_paths(judge(other)) for other in models[1:]}
+    agent_keys = {key for each in models if each.catalog.agent for key in each.catalog.agent.keys}
     reason = version.reason if version is not None else "the newest supported"
     blocks = sorted(set(model.catalog.slot_paths.values()), key=len, reverse=True)
     told = []
@@ -35,7 +37,10 @@ def with_version_facts(violations: list[Violation], model: DagsterModel, version
         if violation.rule in VERSIONED_RULES:
             accepted = [other for other in others if not _refuses(refused_elsewhere[other], violation, blocks)]
             if accepted:
-                fact, arrives_later = _version_fact(violation.rule, accepted, model.version, supported_versions())
+                # dagster-cloud's releases track Dagster's: the agent's keys are told by dagster-cloud's
+                product = "dagster-cloud" if violation.key_path and violation.key_path[0] in agent_keys else "Dagster"
+                fact, arrives_later = _version_fact(violation.rule, accepted, model.version, supported_versions(),
+                                                    product)
                 message = violation.message
                 suggestion = violation.suggestion
                 if arrives_later:  # what the user wrote is right for a newer Dagster: no replacement
@@ -68,18 +73,19 @@ def _refuses(refused: set[tuple], violation: Violation, blocks: list[tuple]) -> 
                for length in range(len(path)))
 
 
-def _version_fact(rule: str, accepted: Sequence[str], judged: str, supported: Sequence[str]) -> tuple[str, bool]:
-    """When the versions that accept it are: from some version on, up to some version, or a few; and
-    whether it arrives only in versions newer than the judged one."""
+def _version_fact(rule: str, accepted: Sequence[str], judged: str, supported: Sequence[str],
+                  product: str = "Dagster") -> tuple[str, bool]:
+    """When the versions (of `product`) that accept it are: from some version on, up to some version, or
+    a few; and whether it arrives only in versions newer than the judged one."""
     ordered = sorted(accepted, key=version_key)
     first, last = ordered[0], ordered[-1]
     contiguous = list(supported[supported.index(first):supported.index(last) + 1]) == ordered
     later = contiguous and last == supported[-1] and version_key(first) > version_key(judged)
     if rule == "missing-key":
-        return (f"Dagster {first} and later do not require it" if later else
-                f"Dagster {', '.join(ordered)} do not require it"), False
+        return (f"{product} {first} and later do not require it" if later else
+                f"{product} {', '.join(ordered)} do not require it"), False
     if later:
-        return f"it was added in Dagster {first}", True
+        return f"it was added in {product} {first}", True
     if contiguous and first == supported[0] and version_key(last) < version_key(judged):
-        return f"it was removed in Dagster {supported[supported.index(last) + 1]}", False
-    return f"it exists only in Dagster {', '.join(ordered)}", False
+        return f"it was removed in {product} {supported[supported.index(last) + 1]}", False
+    return f"it exists only in {product} {', '.join(ordered)}", False

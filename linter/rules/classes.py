@@ -205,10 +205,15 @@ def _unknown_class_violation(block: ClassBlock, catalog: Catalog) -> Violation:
     same_module = [e.class_name for e in in_slot if _accepts_module(e, block.module)]
     suggestion = closest(block.class_name, same_module) or closest(block.class_name, [e.class_name for e in in_slot])
     if suggestion:
-        message = f"`{block.class_name}` is not {_a(noun)} Dagster ships: did you mean `{suggestion}`?"
+        message = f"`{block.class_name}` is not {_a(noun)} {_shipper(block.module)} ships: did you mean `{suggestion}`?"
     else:
-        message = f"`{block.class_name}` is not {_a(noun)} Dagster ships in `{block.module}`"
+        message = f"`{block.class_name}` is not {_a(noun)} {_shipper(block.module)} ships in `{block.module}`"
     return Violation("unknown-class", (*block.path, "class"), message, Target.VALUE, suggestion)
+
+
+def _shipper(module: str) -> str:
+    """Who ships the classes of `module`'s package, in messages: dagster-cloud (the Dagster+ agent's), or Dagster."""
+    return "dagster-cloud" if top_package(module) == "dagster_cloud" else "Dagster"
 
 
 def _module_near_miss(block: ClassBlock, candidates: set[str]) -> Violation | None:
@@ -218,7 +223,7 @@ def _module_near_miss(block: ClassBlock, candidates: set[str]) -> Violation | No
     return Violation(
         "unknown-class",
         (*block.path, "module"),
-        f"`{block.module}` is not a module Dagster ships: did you mean `{suggestion}`?",
+        f"`{block.module}` is not a module {_shipper(block.module)} ships: did you mean `{suggestion}`?",
         Target.VALUE,
         suggestion,
     )
