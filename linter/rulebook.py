@@ -31,10 +31,12 @@ RULES: dict[str, RuleInfo] = {
         RuleInfo("placeholder-value", _E, "A docs placeholder such as `{ VAR }` left in place of a value"),
         RuleInfo("invalid-retention", _E, "A tick retention setting Dagster cannot use"),
         RuleInfo("ambiguous-scalar", _W, "A plain scalar that YAML 1.1 (Dagster) and YAML 1.2 read differently"),
-        RuleInfo("deprecated", _W, "A key or form Dagster still accepts but has superseded"),
+        RuleInfo("deprecated", _W, "A key or form Dagster deprecates, or that stops working in a supported version"),
         RuleInfo("plaintext-secret", _W, "A password, token or key written in the file instead of `env:`"),
         RuleInfo("component-mismatch", _W, "Components that cannot work together in one deployment"),
         RuleInfo("suspicious-value", _W, "A value Dagster accepts but reads otherwise than people expect"),
+        RuleInfo("legacy-form", _I, "A form Dagster fully supports but has superseded (the legacy storage keys,"
+                                    " `dagster.core.*` module paths)"),
         RuleInfo("unused-suppression", _I, "An `# instance-lint: disable…` comment that suppresses nothing"),
         RuleInfo("unsupported-version", _I, "The file runs with a Dagster version instance-lint does not know; "
                                             "it is judged as the nearest one it knows"),

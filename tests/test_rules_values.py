@@ -14,7 +14,7 @@ from linter.api import newest_model
 from linter.rules import RuleContext, run_checks
 from linter.rules.retention import as_retention_violation, closest_status
 
-MINE = {"invalid-retention", "suspicious-value", "deprecated"}
+MINE = {"invalid-retention", "suspicious-value", "deprecated", "legacy-form"}
 
 
 def _findings(text: str, env=None):
@@ -55,7 +55,7 @@ def test_relabel_leaves_other_rules_alone():
         ("run_queue:\n  max_concurrent_runs: 0\n", "suspicious-value", 2),
         ("code_servers:\n  reload_timeout: 3\n", "suspicious-value", 2),
         ("event_log_storage:\n  module: dagster.core.storage.event_log\n  class: SqliteEventLogStorage\n"
-         "  config:\n    base_dir: /tmp/x\n", "deprecated", 1),
+         "  config:\n    base_dir: /tmp/x\n", "legacy-form", 1),
     ],
 )
 def test_one_finding_per_problem(text, rule, line):
@@ -84,7 +84,7 @@ def test_no_warning_on_top_of_an_error(text):
 
 def test_dagster_core_suggestion_is_the_public_module():
     (finding,) = [f for f in _findings("run_launcher:\n  module: dagster.core.launcher\n  class: DefaultRunLauncher\n")
-                  if f.rule == "deprecated"]
+                  if f.rule == "legacy-form"]
     assert finding.suggestion == "dagster"
 
 

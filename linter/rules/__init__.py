@@ -84,6 +84,7 @@ def _load_check_modules() -> None:
         retention,
         suspicious_values,
         deprecations,
+        legacy_forms,
         secrets,
         components,
         ambiguous_scalars,

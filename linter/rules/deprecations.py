@@ -1,20 +1,13 @@
-"""`deprecated`: keys and forms Dagster 1.13.27 (integrations 0.29.27) still accepts but has superseded.
+"""`deprecated`: what Dagster (or dagster-cloud) itself marks deprecated, read from Dagster 1.13.27
+(integrations 0.29.27) and dagster-cloud.
 
 Found by reading the instance config types, `InstanceRef`, the launchers, coordinators, storages
-and compute log managers for `deprecated`, `[Deprecated]`, `deprecation_warning`, legacy paths:
-- `run_storage` / `event_log_storage` / `schedule_storage`: the legacy per-storage keys
-  (`InstanceRef.from_dir` wraps them in a CompositeStorage) -> `storage`. Not reported next to
-  `storage`: that combination is a `conflicting-keys` error.
+and compute log managers for `deprecated`, `[Deprecated]`, `deprecation_warning`. Forms Dagster
+fully supports but has superseded without deprecating them (the legacy per-storage keys,
+`dagster.core.*` module paths) are `legacy-form` (linter/rules/legacy_forms.py), an `info`:
 - `concurrency.default_op_concurrency_limit` ("[Deprecated]" in `get_concurrency_config`) ->
   `concurrency.pools.default_limit`. Not reported when it is already an error (next to `pools`,
   out of range).
-- `dagster.core.*` (and any other pre-underscore `dagster.<submodule>` path) in a class slot:
-  importable only through `convert_dagster_submodule_name`'s back-compat rewriting to the private
-  `dagster._core.*`. Reported only when the catalog lists a public module for the class (`dagster`
-  exports DefaultRunLauncher, QueuedRunCoordinator, UPathDefsStateStorage); for classes with no
-  public home (LocalComputeLogManager, LocalArtifactStorage, the SQLite storages...) the
-  `dagster.core` path is still the documented spelling. Not reported for `instance_class`
-  (never loads: unknown-class) nor for pairs that do not resolve (unknown-class).
 - a field of a class's `config` that its own config type describes as deprecated ("[Deprecated] ...",
   "Deprecated - use ..."): the schema generator marks it `deprecationMessage`, and the message quotes
   that description (in 1.13: the Dagster+ user code launchers' `defer_job_snapshots` and the old
@@ -33,34 +26,13 @@ from typing import Any
 
 from linter.findings import Target, Violation
 from linter.rules import RuleContext, check
-from linter.rules.classes import class_blocks, imports_as_written, lookup, resolve_block
+from linter.rules.classes import class_blocks, lookup, resolve_block
 from linter.rules.common import as_mapping, blocks_of
 from linter.schema_nodes import deref, object_branch
-from linter.model.classes import ECS_RUN_LAUNCHER, LEGACY_STORAGE_KEYS
+from linter.model.classes import ECS_RUN_LAUNCHER
 from linter.rules.cross_keys import concurrency_limit_out_of_range, pools_with_default_op_concurrency_limit
 
 RULE = "deprecated"
-
-
-@check(RULE)
-def legacy_storage_keys(context: RuleContext) -> Iterator[Violation]:
-    """What it does: checks for the legacy `run_storage`, `event_log_storage` and `schedule_storage` keys.
-
-    Why it matters: Dagster has superseded them with `storage`, which configures all three at once.
-    """
-    data = context.data
-    if not isinstance(data, dict) or "storage" in data:
-        return  # next to `storage` they are a conflicting-keys error
-    for key in LEGACY_STORAGE_KEYS:
-        if key in data:
-            yield Violation(
-                RULE,
-                (key,),
-                f"`{key}` is the legacy per-storage key: use `storage` (`postgres`, `mysql`, `sqlite` or"
-                " `custom`), which configures run, event log and schedule storage together",
-                Target.KEY,
-                "storage",
-            )
 
 
 @check(RULE)
@@ -82,39 +54,6 @@ def default_op_concurrency_limit(context: RuleContext) -> Iterator[Violation]:
         Target.KEY,
         "pools.default_limit",
     )
-
-
-def _public_modules(modules: tuple[str, ...]) -> list[str]:
-    public = [
-        m for m in modules if imports_as_written(m) and not any(part.startswith("_") for part in m.split("."))
-    ]
-    return sorted(public, key=lambda m: (len(m), m))
-
-
-@check(RULE)
-def dagster_core_module_paths(context: RuleContext) -> Iterator[Violation]:
-    """What it does: checks for `dagster.core.*` module paths where `dagster` exports the class.
-
-    Why it matters: such paths import only through Dagster's back-compat rewriting to its private modules.
-    """
-    for block in class_blocks(context.data, context.catalog):
-        module = block.module
-        if block.slot == "instance_class" or not module.startswith("dagster.") or imports_as_written(module):
-            continue
-        entry = resolve_block(context, block)
-        if entry is None:
-            continue
-        public = _public_modules(entry.modules)
-        if not public:
-            continue
-        yield Violation(
-            RULE,
-            (*block.path, "module"),
-            f"`{module}` is an old module path that Dagster only maps to its private `dagster._` modules:"
-            f" use `module: {public[0]}`",
-            Target.VALUE,
-            public[0],
-        )
 
 
 @check(RULE)
