@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from linter import schema
 from linter.document import Document, parse_document
-from linter.findings import Finding, KeyPath, Span, Violation
+from linter.findings import Finding, KeyPath, Span, Violation, format_key_path
 from linter.model import DagsterModel
 from linter.model.choice import VersionChoice
 from linter.rulebook import VERSIONED_RULES, severity_of
@@ -66,7 +66,8 @@ def lint_document(
             violations.extend(check_custom_classes(document, model.catalog))
         findings.extend(_to_finding(document, v) for v in violations)
     findings = [f for f in findings if settings.is_enabled(f.rule)]
-    findings = apply_suppressions(document, _unique_sorted(findings), settings.is_enabled)
+    findings = _once_per_aliased_node(document, _unique_sorted(findings))
+    findings = apply_suppressions(document, findings, settings.is_enabled)
     findings = [_with_severity(f, settings) for f in findings]
     return _unique_sorted(findings)
 
@@ -76,6 +77,10 @@ def _violations(document: Document, model: DagsterModel, environ: Mapping[str, s
     violations = schema.validate(document.data, model, lambda path: _source_text(document, path))
     context = RuleContext(document.data, model, environ, document)
     violations.extend(run_checks(context, settings.is_enabled))
+    if any(v.rule == "unknown-key" for v in violations):
+        from linter.misplaced_keys import explain_misplaced_keys  # the error path only
+
+        violations = explain_misplaced_keys(violations, document.data, model)
     return violations
 
 
@@ -124,6 +129,29 @@ def _source_text(document: Document, path: KeyPath) -> str | None:
     if span is None or span.line != span.end_line:
         return None
     return document.line_text(span.line)[span.column - 1 : span.end_column - 1]
+
+
+def _once_per_aliased_node(document: Document, findings: list[Finding]) -> list[Finding]:
+    """A node that YAML aliases repeat (`postgres_db: *pg` three times) gives each rule's finding once,
+    where the node is written (the anchor), naming the other paths that reach it. Findings of one rule
+    at one place that no alias repeats (several keys missing from one mapping) all stay."""
+    by_place: dict[tuple, list[Finding]] = {}
+    for finding in findings:
+        by_place.setdefault((finding.rule, finding.span), []).append(finding)
+    kept = []
+    for group in by_place.values():
+        aliased = [f for f in group if f.key_path and document.through_alias(f.key_path)]
+        if not aliased:
+            kept.extend(group)
+            continue
+        written = [f for f in group if f not in aliased]
+        source, repeats = (written[0], aliased) if written else (aliased[0], aliased[1:])
+        kept.extend(f for f in written if f is not source)
+        if repeats:
+            paths = ", ".join(f"`{format_key_path(f.key_path)}`" for f in repeats)
+            source = source._replace(message=f"{source.message}; the same YAML node is used again through aliases at {paths}")
+        kept.append(source)
+    return sorted(kept, key=Finding.sort_key)
 
 
 def _unique_sorted(findings: list[Finding]) -> list[Finding]:

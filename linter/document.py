@@ -111,6 +111,10 @@ class Document:
             scalars.append(PlainScalar(path, node.value, node.data, is_key, span))
         return scalars
 
+    def through_alias(self, key_path: tuple) -> bool:
+        """Whether the path reaches its node through a YAML alias (`*name`) or a merge key, not where it is written."""
+        return any(place.via_alias for place in self._places(key_path)[1:])
+
     def line_text(self, line: int) -> str:
         """The source line (no newline); "" outside the file."""
         return self._lines.line_text(line)

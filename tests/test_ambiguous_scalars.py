@@ -57,8 +57,12 @@ def test_keys_list_items_and_aliases_are_reported_once_where_written() -> None:
 
 def test_message_says_both_readings_and_the_fix() -> None:
     [finding] = _ambiguous("run_queue:\n  max_concurrent_runs: 010\n")
-    assert "the integer 8 to Dagster" in finding.message and "the integer 10 to YAML 1.2" in finding.message
-    assert finding.suggestion == "8"
+    # a leading 0: what Dagster reads first, then the other reading; the decimal number is what people mean
+    assert finding.message.startswith("Dagster reads `max_concurrent_runs: 010` as 8: YAML 1.1 takes a leading 0")
+    assert "read 10" in finding.message
+    assert finding.suggestion == "10"
+    [finding] = _ambiguous("storage:\n  sqlite:\n    base_dir: /x\nx_mode: 0755\n")
+    assert finding.suggestion == "493"  # a mode: octal is meant, written so that every reader sees 493
     [finding] = _ambiguous("telemetry:\n  enabled: yes\n")
     assert "`\"yes\"`" in finding.message and finding.suggestion == "true"
     [finding] = _ambiguous("labels:\n  on: x\n")

@@ -90,6 +90,29 @@ def _unambiguous(value: Any) -> str:
     return yaml_scalar(value, shorten=False)
 
 
+_OCTAL_INTENDED = ("mode", "umask", "permission")  # keys where an octal number is what people mean
+
+
+def _is_octal_surprise(scalar, core: Any) -> bool:
+    """A value like `05432`: an int to both, but YAML 1.1 (Dagster) reads the leading 0 as octal."""
+    return (not scalar.is_key and type(scalar.value) is int and type(core) is int
+            and scalar.text.lstrip("+-").startswith("0") and scalar.value != core)
+
+
+def _octal_violation(scalar, core: int, dagster_form: str) -> Violation:
+    key = scalar.key_path[-1] if scalar.key_path else "the value"
+    said = f"`{key}: {scalar.text}`" if isinstance(key, str) else f"`{scalar.text}`"
+    message = (f"Dagster reads {said} as {scalar.value}: YAML 1.1 takes a leading 0 for an octal number"
+               f" (YAML 1.2 tools such as editors read {core})")
+    if isinstance(key, str) and any(word in key.lower() for word in _OCTAL_INTENDED):
+        message += f"; write `{dagster_form}` to say so, or `{core}` if the decimal number was meant"
+        suggestion = dagster_form
+    else:
+        message += f"; write `{core}` if the decimal number was meant, or `{dagster_form}` to keep what Dagster reads"
+        suggestion = str(core)
+    return Violation("ambiguous-scalar", scalar.key_path, message, Target.VALUE, suggestion)
+
+
 @check("ambiguous-scalar")
 def ambiguous_plain_scalar(context: RuleContext) -> Iterator[Violation]:
     """What it does: checks for plain scalars that YAML 1.1 (Dagster) and YAML 1.2 (most other tools) read differently.
@@ -106,6 +129,9 @@ def ambiguous_plain_scalar(context: RuleContext) -> Iterator[Violation]:
         dagster_form = _unambiguous(scalar.value)
         quoted = _unambiguous(scalar.text)
         what = "key" if scalar.is_key else "value"
+        if _is_octal_surprise(scalar, core):
+            yield _octal_violation(scalar, core, dagster_form)
+            continue
         message = (
             f"the plain {what} `{scalar.text}` is {_show(scalar.value)} to Dagster (YAML 1.1) but "
             f"{_show(core)} to YAML 1.2 tools (editors, yq, most linters)"

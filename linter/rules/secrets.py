@@ -36,6 +36,7 @@ from urllib.parse import urlsplit
 
 from linter.findings import KeyPath, Target, Violation, format_key_path
 from linter.rules import RuleContext, check
+from linter.rules.shell_references import has_shell_reference
 
 _SECRET_WORDS = re.compile(
     r"(^|_)(password|passwd|pwd|secret|secret_key|secret_access_key|session_token|token|api_key|apikey"
@@ -122,7 +123,7 @@ def _env_var_item(path: KeyPath, item: Any) -> Violation | None:
     if not isinstance(item, str) or "=" not in item:
         return None
     name, _, value = item.partition("=")
-    if not value.strip() or not is_secret_name(name.strip()):
+    if not value.strip() or not is_secret_name(name.strip()) or has_shell_reference(value):
         return None
     return Violation(
         "plaintext-secret",
@@ -148,6 +149,8 @@ def _walk(node: Any, path: KeyPath, active: set[int]) -> Iterator[Violation]:
             child = (*path, key)
             if isinstance(key, str):
                 lowered = key.lower()
+                if isinstance(value, str) and has_shell_reference(value):
+                    continue  # `${PASSWORD}`: a reference, not a secret (placeholder-value, if Dagster reads it)
                 if lowered.endswith(_URL_SUFFIXES) and url_has_password(value):
                     yield _secret_violation(child, value, "a URL with a password")
                     continue

@@ -61,6 +61,11 @@ _DIRECTORY_KEYS = ("base_dir", "local_dir", "path", "directory")
 _HOST_KEYS = ("hostname", "host", "endpoint_url", "postgres_url", "mysql_url")
 
 
+def has_shell_reference(text: str) -> bool:
+    """Whether `text` holds a `$NAME` / `${NAME}` this rule reads as a shell-style reference."""
+    return _REFERENCE.search(text) is not None
+
+
 def _strings(value: Any, path: KeyPath, seen: set[int]) -> Iterator[tuple[KeyPath, str]]:
     if isinstance(value, str):
         yield path, value
