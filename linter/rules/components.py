@@ -16,6 +16,17 @@ resolved through the catalog) needs components every container shares. Paired wi
   artifacts inside their own containers. The default is not reported: every deployment has one, and
   Dagster's own Helm chart leaves it so.
 
+Not a mismatch: a local directory that lies on a volume mounted into every run container (the
+directory is then shared): DockerRunLauncher `container_kwargs.volumes` (`src:dst[:mode]` strings,
+or docker-py's `{src: {bind: dst}}`), K8sRunLauncher / CeleryK8sRunLauncher `volume_mounts` and
+`run_k8s_config.container_config.volume_mounts` (`mountPath`), EcsRunLauncher
+`task_definition.mount_points` (`containerPath`, when `task_definition` is a mapping; a task
+definition ARN or the copied current task hides them). The directories are each component's
+`base_dir` (an `env:` value when it is given), and for what defaults under `$DAGSTER_HOME` (no
+`storage`, no `compute_logs`), the run containers' `$DAGSTER_HOME`, which only the K8s launchers
+show (`dagster_home`, default `/opt/dagster/dagster_home`). A directory that cannot be told keeps
+the warning.
+
 Where: every finding points at the launcher's `class:` line, the one place all three pairs share (a
 default storage or compute log manager has no line of its own); the message names the other
 component and where it is set. One finding per mismatched pair.
@@ -32,10 +43,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import posixpath
+
 from linter.findings import Target, Violation
 from linter.model.classes import LEGACY_STORAGE_KEYS
 from linter.rules import RuleContext, check
-from linter.rules.classes import class_blocks, resolve_block
+from linter.rules.classes import class_blocks, lookup, resolve_block, source_value
+from linter.rules.common import as_mapping
+from linter.schema_nodes import object_branch
 
 CONTAINER_LAUNCHERS = {
     "dagster_k8s.launcher.K8sRunLauncher": "K8sRunLauncher",
@@ -112,6 +127,75 @@ def local_artifacts(context: RuleContext, classes: dict[str, str | None]) -> str
     return None
 
 
+def _mount_targets(context: RuleContext, launcher: str) -> list[str]:
+    """The container paths the run launcher mounts a volume at, in every run container it starts."""
+    config = as_mapping(lookup(context.data, ("run_launcher", "config"))) or {}
+    targets: list = []
+    if launcher == "DockerRunLauncher":
+        volumes = lookup(config, ("container_kwargs", "volumes"))
+        if isinstance(volumes, list):
+            targets += [v.split(":")[1] for v in volumes if isinstance(v, str) and v.count(":") >= 1]
+        elif isinstance(volumes, dict):
+            targets += [b.get("bind") for b in volumes.values() if isinstance(b, dict)]
+    elif launcher in ("K8sRunLauncher", "CeleryK8sRunLauncher"):
+        mounts = list(config.get("volume_mounts") or [])
+        container = as_mapping(lookup(config, ("run_k8s_config", "container_config"))) or {}
+        mounts += list(container.get("volume_mounts") or container.get("volumeMounts") or [])
+        targets += [m.get("mount_path", m.get("mountPath")) for m in mounts if isinstance(m, dict)]
+    elif launcher == "EcsRunLauncher":
+        mounts = lookup(config, ("task_definition", "mount_points"))
+        targets += [m.get("containerPath") for m in mounts or [] if isinstance(m, dict)]
+    resolved = [source_value(context.environ, target) for target in targets]
+    return [posixpath.normpath(t) for t in resolved if isinstance(t, str) and t.startswith("/")]
+
+
+def _run_dagster_home(context: RuleContext, launcher: str) -> str | None:
+    """`$DAGSTER_HOME` in the run containers, where the launcher shows it (the K8s launchers' `dagster_home`)."""
+    if launcher not in ("K8sRunLauncher", "CeleryK8sRunLauncher"):
+        return None
+    home = source_value(context.environ, lookup(context.data, ("run_launcher", "config", "dagster_home")))
+    if home is None:  # the config type's default
+        qualname = next(q for q, name in CONTAINER_LAUNCHERS.items() if name == launcher)
+        config = object_branch(context.model.schema, context.model.schema["definitions"].get(f"config:{qualname}"))
+        home = ((config or {}).get("properties", {}).get("dagster_home") or {}).get("default")
+    return home if isinstance(home, str) else None
+
+
+def _directories(context: RuleContext, describe, classes: dict[str, str | None], home: str | None) -> list | None:
+    """The run-container directories the component `describe` judges writes to; None when one cannot be told."""
+    data = context.data
+
+    def base_dir(path: tuple) -> str | None:
+        value = source_value(context.environ, lookup(data, path))
+        return value if isinstance(value, str) else None
+
+    def under_home(suffix: str) -> str | None:
+        return None if home is None else posixpath.join(home, suffix)
+
+    if describe is local_storage:
+        if any(data.get(key) for key in LEGACY_STORAGE_KEYS):
+            return [base_dir((key, "config", "base_dir")) if data.get(key) else under_home("") for key in LEGACY_STORAGE_KEYS
+                    if not data.get(key) or classes.get(key) in SQLITE_STORAGES | IN_MEMORY_STORAGES]
+        storage = data.get("storage")
+        if not storage:
+            return [under_home("")]
+        if "sqlite" in storage:
+            return [base_dir(("storage", "sqlite", "base_dir"))]
+        return [base_dir(("storage", "custom", "config", "base_dir"))]
+    if describe is local_compute_logs:
+        if not data.get("compute_logs"):
+            return [under_home("storage")]
+        return [base_dir(("compute_logs", "config", "base_dir"))]
+    return [base_dir(("local_artifact_storage", "config", "base_dir"))]
+
+
+def _on_mounted_volume(directories: list | None, targets: list[str]) -> bool:
+    if not directories or not targets or any(d is None for d in directories):
+        return False
+    return all(any(posixpath.normpath(d) == t or posixpath.normpath(d).startswith(t.rstrip("/") + "/")
+                   for t in targets) for d in directories)
+
+
 _CONSEQUENCES = (
     (local_storage, "each run's container writes its own database file, so the webserver and daemon never see its events"),
     (local_compute_logs, "each run's stdout/stderr stays in its container, so the UI cannot show them; use S3, GCS or Azure compute logs"),
@@ -135,9 +219,11 @@ def container_launcher_with_local_components(context: RuleContext) -> Iterator[V
     if launcher is None:
         return
     at = ("run_launcher", "class")
+    targets = _mount_targets(context, launcher)
+    home = _run_dagster_home(context, launcher)
     for describe, consequence in _CONSEQUENCES:
         what: Any = describe(context, classes)
-        if what is not None:
+        if what is not None and not _on_mounted_volume(_directories(context, describe, classes, home), targets):
             yield Violation(
                 "component-mismatch",
                 at,
