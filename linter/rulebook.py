@@ -32,6 +32,7 @@ RULES: dict[str, RuleInfo] = {
         RuleInfo("invalid-retention", _E, "A tick retention setting Dagster cannot use"),
         RuleInfo("ambiguous-scalar", _W, "A plain scalar that YAML 1.1 (Dagster) and YAML 1.2 read differently"),
         RuleInfo("deprecated", _W, "A key or form Dagster deprecates, or that stops working in a supported version"),
+        RuleInfo("ineffective-setting", _W, "A setting Dagster accepts but never reads, given the rest of the file"),
         RuleInfo("plaintext-secret", _W, "A password, token or key written in the file instead of `env:`"),
         RuleInfo("component-mismatch", _W, "Components that cannot work together in one deployment"),
         RuleInfo("suspicious-value", _W, "A value Dagster accepts but reads otherwise than people expect"),

@@ -90,4 +90,5 @@ def _load_check_modules() -> None:
         ambiguous_scalars,
         shell_references,
         agent,
+        ineffective,
     )

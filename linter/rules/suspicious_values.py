@@ -113,11 +113,14 @@ def max_concurrent_runs_stops_all_runs(context: RuleContext) -> Iterator[Violati
         return
     if not isinstance(context.data, dict):
         return
+    from linter.rules.ineffective import coordinator_without_queue  # where no queue reads the limit
+
     conflicting = {v.key_path for v in run_queue_limits_with_concurrency(context)}
+    unread = coordinator_without_queue(context, context.data) is not None
     for path, written, below_minus_one_accepted in _max_concurrent_runs_holders(context):
         value = source_value(context.environ, written, as_int=True)
-        if path in conflicting or not is_int(value):
-            continue
+        if path in conflicting or not is_int(value) or (unread and path[0] == "concurrency"):
+            continue  # without a run queue `concurrency.runs` is an ineffective-setting
         if value == 0:
             yield _warning(
                 path,
@@ -213,8 +216,8 @@ def run_monitoring_zero_intervals(context: RuleContext) -> Iterator[Violation]:
     if not runs_daemons(context):
         return
     monitoring = as_mapping(lookup(context.data, ("run_monitoring",)))
-    if monitoring is None:
-        return
+    if monitoring is None or not monitoring.get("enabled"):
+        return  # with monitoring off nothing reads them: an ineffective-setting
     for key, effect in _MONITORING_ZERO.items():
         value = monitoring.get(key)
         if is_int(value) and value <= 0:
