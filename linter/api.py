@@ -61,8 +61,9 @@ def lint_document(
             violations = with_version_facts(violations, model, version,
                                             lambda other: _violations(document, other, environ, settings))
         if import_classes:
-            from linter.custom_classes import check_custom_classes  # imports and runs the user's code
+            from linter.custom_classes import check_custom_classes, replaces_finding  # imports and runs code
 
+            violations = [v for v in violations if not replaces_finding(v.rule)]  # the import gives the verdict
             violations.extend(check_custom_classes(document, model.catalog))
         findings.extend(_to_finding(document, v) for v in violations)
     findings = [f for f in findings if settings.is_enabled(f.rule)]

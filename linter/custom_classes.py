@@ -1,14 +1,20 @@
-"""`--import-classes`: check the classes of the user's own modules by importing them, as Dagster does.
+"""`--import-classes`: check the classes instance-lint does not model by importing them, as Dagster does.
 
 Off by default: importing a module runs its code. Nothing here runs unless the CLI (or `lint_text(...,
 import_classes=True)`) asks for it, and `linter.api` imports this module only then.
 
-For each `{module, class, config}` block whose module is not Dagster's (`dagster`, `dagster.*`,
-`dagster_*`: those the catalog judges without importing), Dagster's `ConfigurableClassData.rehydrate`
-is mirrored (Dagster 1.13.27):
+Which blocks: those whose module is the user's own (not `dagster`, `dagster.*`, `dagster_*`), and those
+in a third-party or unmodelled `dagster_*` package (`dagster_ray`, `dagster_celery`: the ones the
+`unchecked-class` rule reports, `linter.rules.classes.is_unchecked`). The catalog judges the classes of
+Dagster and the integrations it models without importing anything, and a retired integration
+(`dagster_cron`) or a typo of a modelled package (`dagster_k8`) is already an `unknown-class` error.
+
+For each such `{module, class, config}` block, Dagster's `ConfigurableClassData.rehydrate` is mirrored
+(Dagster 1.13.27):
 
 1. `importlib.import_module(module)` with the current directory first on `sys.path` (where Dagster's
-   processes find the user's code when started from the project) -> `unknown-class` on `module:`;
+   processes find the user's code when started from the project) -> `unknown-class` on `module:`
+   (for a `dagster_*` package that is not installed: that it is not installed here);
 2. `getattr(module, class)` -> `unknown-class` on `class:` (with a did-you-mean among the module's classes);
 3. `issubclass(klass, <the slot's base class>)` (catalog `base_classes`) -> `unknown-class` on `class:`;
 4. `process_config(resolve_to_config_type(klass.config_type()), config or {})` -> each
@@ -19,6 +25,9 @@ is mirrored (Dagster 1.13.27):
    steps 1-3 apply to it.
 
 Without Dagster installed, one info-level `unknown-class` finding says so and nothing is imported.
+
+These findings replace the `unchecked-class` notes of the same blocks: the caller drops those
+(`replaces_finding`), so each block gets one verdict.
 """
 
 from __future__ import annotations
@@ -33,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 
 from linter.model import Catalog
 from linter.findings import KeyPath, Severity, Target, Violation
-from linter.rules.classes import ClassBlock, class_blocks, is_dagster_module
+from linter.rules.classes import ClassBlock, class_blocks, is_dagster_module, is_unchecked, top_package
 
 if TYPE_CHECKING:
     from linter.document import Document
@@ -41,8 +50,26 @@ if TYPE_CHECKING:
 RULE = "unknown-class"
 
 
+def imported_blocks(data: Any, catalog: Catalog) -> list[ClassBlock]:
+    """The class blocks `--import-classes` imports: the user's own modules, and the `dagster_*` packages
+    instance-lint does not model (not retired, not a typo of a modelled one), in document order."""
+    if not isinstance(data, dict):
+        return []
+    return [
+        block for block in class_blocks(data, catalog)
+        if block.slot in catalog.base_classes and (not is_dagster_module(block.module) or is_unchecked(block, catalog))
+    ]
+
+
+def replaces_finding(rule: str) -> bool:
+    """Whether `--import-classes` gives the verdict a finding of `rule` stands in for: the `unchecked-class`
+    note of a block it imports (every block that rule reports is one of `imported_blocks`)."""
+    return rule == "unchecked-class"
+
+
 def check_custom_classes(document: Document, catalog: Catalog) -> list[Violation]:
-    """Import the user's own classes named in `document` and check them as Dagster would load them.
+    """Import the classes instance-lint does not model named in `document` (the user's own, and those of
+    unmodelled `dagster_*` packages) and check them as Dagster would load them.
 
     `document` is a parsed `linter.document.Document` (only `.data` is read); `catalog` is
     the judged version's `DagsterModel.catalog` (its `base_classes` give each slot's base class). Returns
@@ -50,15 +77,13 @@ def check_custom_classes(document: Document, catalog: Catalog) -> list[Violation
     `unknown-class` when the module does not import, the class is missing or does not subclass the
     slot's base class; `unknown-key`, `missing-key`, `invalid-type`, `invalid-value`,
     `missing-env-var` for what Dagster's config system rejects in the class's `config`. Classes in
-    Dagster's own modules are skipped (the catalog checks them). Without Dagster installed: a single
-    info-level `unknown-class` finding ("install dagster to check custom classes") and no import.
+    Dagster's own modules and the modelled integrations' are skipped (the catalog checks them). Without
+    Dagster installed: a single info-level `unknown-class` finding ("install dagster to check custom
+    classes") and no import.
 
-    This imports and runs the user's code: call it only when the user asked (`--import-classes`).
+    This imports and runs code the file names: call it only when the user asked (`--import-classes`).
     """
-    data = getattr(document, "data", None)
-    blocks = [
-        b for b in class_blocks(data, catalog) if not is_dagster_module(b.module) and b.slot in catalog.base_classes
-    ] if isinstance(data, dict) else []
+    blocks = imported_blocks(getattr(document, "data", None), catalog)
     if not blocks:
         return []
     if importlib.util.find_spec("dagster") is None:
@@ -66,7 +91,8 @@ def check_custom_classes(document: Document, catalog: Catalog) -> list[Violation
             Violation(
                 RULE,
                 (*blocks[0].path, "module"),
-                "install dagster to check custom classes: `--import-classes` imports them with Dagster's loader",
+                "install dagster to check custom and third-party classes: `--import-classes` imports them with"
+                " Dagster's loader",
                 Target.VALUE,
                 severity=Severity.INFO,
             )
@@ -90,6 +116,16 @@ def _import_error(error: BaseException) -> str:
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
+def _import_failure(block: ClassBlock, error: BaseException) -> str:
+    package = top_package(block.module)
+    if package.startswith("dagster_") and isinstance(error, ModuleNotFoundError) and error.name == package:
+        return (
+            f"`{package}` is not installed here ({_import_error(error)}): Dagster cannot load `{block.class_name}`"
+            f" without it; install the package that provides it where Dagster runs"
+        )
+    return f"`{block.module}` does not import ({_import_error(error)})"
+
+
 def _load_base(qualname: str) -> type | None:
     module_name, _, class_name = qualname.rpartition(".")
     try:
@@ -103,7 +139,7 @@ def _check_block(block: ClassBlock, catalog: Catalog) -> list[Violation]:
     try:
         module = importlib.import_module(block.module)
     except (Exception, SystemExit) as error:  # the user's code may raise anything while importing
-        return [Violation(RULE, module_path, f"`{block.module}` does not import ({_import_error(error)})", Target.VALUE)]
+        return [Violation(RULE, module_path, _import_failure(block, error), Target.VALUE)]
     klass = getattr(module, block.class_name, None)
     if klass is None:
         classes = sorted(name for name, value in vars(module).items() if inspect.isclass(value))

@@ -38,6 +38,7 @@ RULES: dict[str, RuleInfo] = {
         RuleInfo("suspicious-value", _W, "A value Dagster accepts but reads otherwise than people expect"),
         RuleInfo("legacy-form", _I, "A form Dagster fully supports but has superseded (the legacy storage keys,"
                                     " `dagster.core.*` module paths)"),
+        RuleInfo("unchecked-class", _I, "A class of a package instance-lint does not model: its config was not checked"),
         RuleInfo("unused-suppression", _I, "An `# instance-lint: disable…` comment that suppresses nothing"),
         RuleInfo("unsupported-version", _I, "The file runs with a Dagster version instance-lint does not know; "
                                             "it is judged as the nearest one it knows"),

@@ -91,4 +91,5 @@ def _load_check_modules() -> None:
         shell_references,
         agent,
         ineffective,
+        unmodelled,
     )

@@ -11,6 +11,16 @@ the module as written (no `dagster.core` -> `dagster._core` rewrite), and then n
 `config_schema()`, which no class Dagster ships has. Every Dagster-owned `instance_class` therefore
 fails: at the module when it does not import (`dagster.core.instance`), else at the class.
 
+A `dagster_*` package the catalog does not model is judged by what instance-lint knows of it
+(linter/model/retired.py), in this order:
+
+1. a retired integration (`dagster_cron`), or a class its still-released package dropped
+   (`dagster_k8s.K8sScheduler`): `unknown-class`, saying when it was last released and what replaces it;
+2. a typo of a modelled package (`dagster_k8` for `dagster_k8s`, `dagster_azure_blob` for
+   `dagster_azure.blob`): `unknown-class` with a did-you-mean, as for a misspelt module;
+3. any other package (`dagster_ray`, `dagster_celery`): not judged here. `unchecked-class`
+   (linter/rules/unmodelled.py) says its class was not checked; `--import-classes` checks it.
+
 This module also holds the helpers the other semantic checks share: where the class slots are in
 the document (`class_blocks`) and how a pair resolves to a catalog entry (`resolve_entry`).
 """
@@ -18,12 +28,14 @@ the document (`class_blocks`) and how a pair resolves to a catalog entry (`resol
 from __future__ import annotations
 
 from linter.words import close_matches
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from linter.model import Catalog, ClassEntry
+from linter.model.retired import RETIRED_CLASSES, RETIRED_PACKAGES, UNMODELLED_PACKAGES
 from linter.findings import KeyPath, Target, Violation
 from linter.rules import RuleContext, check
 
@@ -230,15 +242,128 @@ def _module_near_miss(block: ClassBlock, candidates: set[str]) -> Violation | No
 
 
 def _package_near_miss(block: ClassBlock, catalog: Catalog) -> Violation | None:
-    """`dagster_k8.launcher` -> `dagster_k8s.launcher`; a package of its own (`dagster_ray`) -> None."""
+    """`dagster_k8.launcher` -> `dagster_k8s.launcher`, `dagster_azure_blob` -> `dagster_azure.blob` (a package
+    of its own never gets here: `typo_target`)."""
     package = top_package(block.module)
-    by_suffix = {p.removeprefix("dagster_"): p for p in _known_packages(catalog) if p.startswith("dagster_")}
-    match = closest(package.removeprefix("dagster_"), set(by_suffix))
-    if match is None:
+    target = typo_target(package, catalog)
+    if target is None:
         return None
     rest = block.module[len(package):]
-    candidates = {m for m in _slot_modules(catalog, block.slot) if top_package(m) == by_suffix[match]}
-    return _module_near_miss(block, candidates or {by_suffix[match] + rest})
+    candidates = {m for m in _slot_modules(catalog, block.slot) if m == target or m.startswith(target + ".")}
+    return _module_near_miss(block, candidates or {target + rest})
+
+
+def is_unmodelled_package(module: str, catalog: Catalog) -> bool:
+    """Whether `module` is in a `dagster_*` package the catalog does not model (`dagster_ray`, `dagster_cron`)."""
+    package = top_package(module)
+    return package.startswith("dagster_") and package not in _known_packages(catalog)
+
+
+def _edits(a: str, b: str) -> int:
+    """Optimal string alignment distance: insertions, deletions, substitutions, adjacent transpositions."""
+    rows = [list(range(len(b) + 1))]
+    for i in range(1, len(a) + 1):
+        row = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            row[j] = min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                row[j] = min(row[j], rows[-2][j - 2] + 1)
+        rows.append(row)
+    return rows[-1][-1]
+
+
+# A package name within this many edits of a modelled one (and close by difflib) is taken for its typo.
+TYPO_EDITS = 2
+
+
+def _shipped_modules(catalog: Catalog) -> set[str]:
+    """The modules of `catalog` and of every supported version's catalog (a slip for a module that only
+    some versions ship is the same slip in all: the version facts then tell the difference)."""
+    return {m for entry in catalog.entries for m in entry.modules} | _every_version_modules()
+
+
+@functools.lru_cache(maxsize=1)
+def _every_version_modules() -> frozenset[str]:
+    import json
+
+    from linter.model.store import CATALOG_FILENAME, data_dir, supported_versions
+
+    modules: set[str] = set()
+    try:
+        for version in supported_versions():
+            raw = json.loads((data_dir() / version / CATALOG_FILENAME).read_text(encoding="utf-8"))
+            modules.update(m for body in raw["slots"].values() for item in body["classes"] for m in item["modules"])
+    except (OSError, ValueError, KeyError):  # no data beside the code: the judged catalog's modules only
+        return frozenset()
+    return frozenset(modules)
+
+
+def typo_target(package: str, catalog: Catalog) -> str | None:
+    """What an unmodelled `dagster_*` package name is a slip for, if it is one: a module of a modelled
+    package with an underscore written for the dot (`dagster_azure_blob` -> `dagster_azure.blob`), or a
+    modelled package a few edits away (`dagster_k8` -> `dagster_k8s`, `dagster_postgress`). None for a
+    released package of its own with a close name (`dagster_celery`, `dagster_looker`:
+    retired.UNMODELLED_PACKAGES) and any other name."""
+    if package in UNMODELLED_PACKAGES:
+        return None
+    known = {p for p in _known_packages(catalog) if p.startswith("dagster_")}
+    modules = _shipped_modules(catalog)
+    for modelled in sorted(known, key=len, reverse=True):
+        if package.startswith(modelled + "_"):
+            dotted = modelled + "." + package[len(modelled) + 1 :]
+            if any(m == dotted or m.startswith(dotted + ".") for m in modules):
+                return dotted
+    suffix = package.removeprefix("dagster_")
+    match = closest(suffix, {p.removeprefix("dagster_") for p in known})
+    if match is not None and _edits(suffix, match) <= TYPO_EDITS:
+        return "dagster_" + match
+    return None
+
+
+def is_typo_of_modelled(package: str, catalog: Catalog) -> bool:
+    return typo_target(package, catalog) is not None
+
+
+def _retired_violation(block: ClassBlock) -> Violation | None:
+    """A class of a retired integration, or one its package no longer ships (retired.py)."""
+    package = top_package(block.module)
+    dropped = RETIRED_CLASSES.get((package, block.class_name))
+    if dropped is not None:
+        return Violation(
+            "unknown-class",
+            (*block.path, "class"),
+            f"`{block.class_name}` was removed from {dropped.distribution} after {dropped.last_release} (for Dagster"
+            f" {dropped.last_dagster}): no release for Dagster 1.x has it; use {dropped.replacement}",
+            Target.VALUE,
+        )
+    retired = RETIRED_PACKAGES.get(package)
+    if retired is not None:
+        return Violation(
+            "unknown-class",
+            (*block.path, "module"),
+            f"`{package}` is a retired integration: its last release, {retired.distribution} {retired.last_release},"
+            f" is for Dagster {retired.last_dagster} and does not install with Dagster 1.x, so `{block.class_name}`"
+            f" cannot be imported; use {retired.replacement}",
+            Target.VALUE,
+        )
+    return None
+
+
+def _judged_elsewhere(block: ClassBlock, catalog: Catalog) -> bool:
+    """A package of its own that the catalog does not model: `unchecked-class` says so, not this rule."""
+    package = top_package(block.module)
+    return is_unmodelled_package(block.module, catalog) and not is_typo_of_modelled(package, catalog)
+
+
+def is_unchecked(block: ClassBlock, catalog: Catalog) -> bool:
+    """Whether the block names a class of an unmodelled `dagster_*` package that instance-lint leaves
+    unjudged (not retired, not a typo of a modelled package): `unchecked-class`, `--import-classes`."""
+    return (
+        block.slot in catalog.base_classes
+        and is_unmodelled_package(block.module, catalog)
+        and unknown_class_violation(block, catalog) is None
+    )
 
 
 def _module_is_known(catalog: Catalog, module: str) -> bool:
@@ -268,6 +393,11 @@ def _instance_class_violation(block: ClassBlock, catalog: Catalog) -> Violation 
     """
     if catalog.find("instance_class", block.module, block.class_name) is not None:
         return None  # class_from_code_pointer imports the module as written: no private-name rewriting
+    retired = _retired_violation(block)
+    if retired is not None:
+        return retired
+    if _judged_elsewhere(block, catalog):
+        return None
     same_name = [e for e in catalog.in_slot("instance_class") if e.class_name == block.class_name]
     if same_name:
         return _module_violation(block, same_name)
@@ -290,12 +420,18 @@ def _instance_class_violation(block: ClassBlock, catalog: Catalog) -> Violation 
 
 
 def unknown_class_violation(block: ClassBlock, catalog: Catalog) -> Violation | None:
-    """Why a Dagster-owned pair does not load in its slot, or None when it does (or is not Dagster's)."""
+    """Why a Dagster-owned pair does not load in its slot, or None when it does (or is not Dagster's, or is
+    in an unmodelled `dagster_*` package instance-lint leaves unjudged: see `is_unchecked`)."""
     if not is_dagster_module(block.module) or block.slot not in catalog.base_classes:
         return None
     if block.slot == "instance_class":
         return _instance_class_violation(block, catalog)
     if resolve_entry(catalog, block.slot, block.module, block.class_name) is not None:
+        return None
+    retired = _retired_violation(block)
+    if retired is not None:
+        return retired
+    if _judged_elsewhere(block, catalog):
         return None
     same_name_in_slot = [e for e in catalog.in_slot(block.slot) if e.class_name == block.class_name]
     if same_name_in_slot:
@@ -315,7 +451,8 @@ def unknown_class_violation(block: ClassBlock, catalog: Catalog) -> Violation | 
 
 @check("unknown-class")
 def unknown_dagster_class(context: RuleContext) -> Iterator[Violation]:
-    """What it does: checks that each Dagster-owned `module`/`class` pair names a class Dagster ships for that slot.
+    """What it does: checks that each Dagster-owned `module`/`class` pair names a class Dagster ships for that slot,
+    and that no pair names a retired integration's class (`dagster_cron.SystemCronScheduler`).
 
     Why it matters: Dagster imports the pair only when the instance starts, so a misspelt module or class,
     or a compute log manager configured as a run launcher, stops the webserver and daemon from starting.

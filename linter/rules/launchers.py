@@ -27,8 +27,7 @@ Run launchers
   `dagster/op_selection` or `dagster/solid_selection` -> invalid-value. An unset or empty
   `task_definition.env` variable: env_vars.py. Not checked: the container name in an existing
   task definition and ARN-list secrets (both need AWS).
-- CeleryRunLauncher (dagster_celery), AcaRunLauncher (dagster_azure.container_apps): nothing beyond
-  the config type (AcaRunLauncher needs the Azure SDK installed: the environment, not the file).
+- AcaRunLauncher (dagster_azure.container_apps): nothing beyond the config type (AcaRunLauncher needs the Azure SDK installed: the environment, not the file).
 """
 
 from __future__ import annotations
