@@ -182,6 +182,11 @@ CATALOG = Catalog(
 
 # fixture -> the (rule, key path) of every finding the semantic checks must give; absent = none
 EXPECTED: dict[str, set[tuple[str, tuple]]] = {
+    "unmodelled-retired-cron-scheduler.yaml": {("unknown-class", ("scheduler", "module"))},
+    "unmodelled-retired-k8s-scheduler.yaml": {("unknown-class", ("scheduler", "class"))},
+    "unmodelled-retired-remote-dagit-launcher.yaml": {("unknown-class", ("run_launcher", "class"))},
+    "unmodelled-typo-of-modelled-package.yaml": {("unknown-class", ("compute_logs", "module")),
+                                                ("unknown-class", ("run_launcher", "module"))},
     "backfills-threaded-by-default-negative-workers.yaml": {("invalid-value", ("backfills", "num_workers"))},
     "storage-with-legacy-keys.yaml": {
         ("conflicting-keys", ("run_storage",)),
@@ -337,7 +342,11 @@ def _env(name: str) -> dict[str, str]:
 # launcher's `class:` line, so one line may carry several of its findings.
 # `ambiguous-scalar` and the warning form of `placeholder-value` read the positioned document (tests in
 # test_ambiguous_scalars.py and test_shell_references.py).
-CHECKED_ELSEWHERE = frozenset({"plaintext-secret", "component-mismatch", "ambiguous-scalar", "placeholder-value"})
+# `legacy-form`, `ineffective-setting` and `unchecked-class` read the full catalog and the version's defaults: their
+# findings are checked against every fixture's markers in test_differential.py, and in their own test modules
+# (test_ineffective_settings.py, test_unmodelled_packages.py).
+CHECKED_ELSEWHERE = frozenset({"plaintext-secret", "component-mismatch", "ambiguous-scalar", "placeholder-value",
+                               "legacy-form", "ineffective-setting", "unchecked-class"})
 
 
 def _fixture_violations(name: str, catalog: Catalog = CATALOG) -> list[Violation]:
