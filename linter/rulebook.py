@@ -20,6 +20,8 @@ RULES: dict[str, RuleInfo] = {
     info.slug: info
     for info in (
         RuleInfo("yaml-syntax", _E, "The file is not valid YAML"),
+        RuleInfo("read-error", _E, "A file that could not be read (missing, not text, too large, a directory without"
+                                   " a config): nothing in it was checked"),
         RuleInfo("duplicate-key", _E, "A mapping repeats a key; Dagster silently keeps the last one"),
         RuleInfo("unknown-key", _E, "A key Dagster does not accept at that place"),
         RuleInfo("missing-key", _E, "A key Dagster requires is absent"),

@@ -328,14 +328,16 @@ def test_output_writes_the_report_to_a_file(fmt: str, repo: Path):
     assert (repo / "report.out").read_text(encoding="utf-8") == expected.stdout
 
 
-def test_output_keeps_exit_codes_and_read_problems_on_stderr(repo: Path):
+def test_output_keeps_exit_codes_and_has_read_problems_in_the_report(repo: Path):
     (repo / "clean.yaml").write_text("telemetry:\n  enabled: false\n")
     assert check("--format", "sarif", "--output", "r.sarif", "clean.yaml").exit_code == 0
     assert json.loads((repo / "r.sarif").read_text())["runs"][0]["results"] == []
     result = check("--format", "gitlab", "--output", "r.json", "clean.yaml", "missing.yaml")
     assert (result.exit_code, result.stdout) == (2, "")
-    assert "missing.yaml" in result.stderr
-    assert json.loads((repo / "r.json").read_text()) == []
+    assert "missing.yaml" in result.stderr  # the terminal is told too
+    [read_error] = json.loads((repo / "r.json").read_text())  # issue 13: a CI system reading it sees it
+    assert (read_error["check_name"], read_error["severity"], read_error["location"]["path"]) == (
+        "read-error", "major", "missing.yaml")
 
 
 @pytest.mark.parametrize("target", ["no/such/dir/report.sarif", "."])

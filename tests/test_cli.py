@@ -189,3 +189,33 @@ def test_malformed_env_file_line_names_file_and_line(tmp_path, monkeypatch):
     result = run("--env-file", "bad.env", "dagster.yaml")
     assert result.exit_code == 2
     assert "bad.env:2: expected `NAME=value`, got `this is not a line`" in result.output
+
+
+@pytest.mark.parametrize("output_format", ["text", "json", "sarif", "junit", "gitlab", "github"])
+def test_a_file_that_cannot_be_read_is_a_read_error_in_every_format(tmp_path, output_format):
+    """Issue 13: a missing file is in the report itself (not only on stderr), counted, and the exit is 2;
+    the file that could be read is still checked and reported."""
+    import json
+    import subprocess
+    import sys
+
+    good = tmp_path / "dagster.yaml"
+    good.write_text("telemetry:\n  enabled: false\n")
+    missing = tmp_path / "deploy" / "dagster.yml"
+    run = [sys.executable, "-m", "linter", "check", "--format", output_format, str(good), str(missing)]
+    result = subprocess.run(run, capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"})
+    assert result.returncode == 2, result.stderr
+    assert "read-error" in result.stdout and str(missing) in result.stdout
+    if output_format == "text":
+        assert "1 file could not be read" in result.stdout and "No problems found" not in result.stdout
+    if output_format == "json":
+        report = json.loads(result.stdout)
+        assert [(f["path"], f["rule"], f["severity"]) for f in report["findings"]] == [
+            (str(missing), "read-error", "error")]
+        assert {"path": str(missing), "read_error": "no such file"} in report["files"]
+    if output_format == "sarif":
+        run_log = json.loads(result.stdout)["runs"][0]
+        assert [r["ruleId"] for r in run_log["results"]] == ["read-error"]
+        [invocation] = run_log["invocations"]
+        assert invocation["executionSuccessful"] is False
+        assert invocation["toolExecutionNotifications"][0]["level"] == "error"

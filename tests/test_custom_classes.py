@@ -89,3 +89,20 @@ def test_no_custom_class_no_import(monkeypatch):
     monkeypatch.setattr(builtins, "__import__", lambda name, *a, **k: calls.append(name) or real_import(name, *a, **k))
     lint("run_launcher:\n  module: dagster\n  class: DefaultRunLauncher\n")
     assert PACKAGE not in calls
+
+
+def test_import_classes_without_dagster_is_a_usage_error(in_project, monkeypatch, tmp_path):
+    """The user asked for a check that cannot happen: exit 2 with how to install Dagster, not a clean run."""
+    import importlib.util
+
+    from click.testing import CliRunner
+
+    from linter.cli import cli
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "dagster" else real(name, *a))
+    path = tmp_path / "dagster.yaml"
+    path.write_text(config("NomadRunLauncher"))
+    result = CliRunner().invoke(cli, ["check", "--import-classes", str(path)])
+    assert result.exit_code == 2, result.output
+    assert "Dagster is not" in result.output and "pip install" in result.output

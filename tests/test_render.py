@@ -310,3 +310,25 @@ def test_without_dagster_home_paths_are_shown_relative_to_it():
     assert code == 0
     assert out.startswith("# DAGSTER_HOME is not set: Dagster would use a temporary directory")
     assert yaml.safe_load(out)["local_artifact_storage"]["config"]["base_dir"] == "$DAGSTER_HOME"
+
+
+def test_render_takes_a_directory_as_check_does(tmp_path):
+    """`render DIR` renders the one dagster.yaml found below DIR (as `check DIR` finds it)."""
+    import subprocess
+    import sys
+
+    deploy = tmp_path / "deploy"
+    deploy.mkdir()
+    (deploy / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    run = [sys.executable, "-m", "linter", "render", "--format", "json", str(tmp_path)]
+    result = subprocess.run(run, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert '"telemetry"' in result.stdout and "enabled" in result.stdout
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "dagster.yaml").write_text("nux:\n  enabled: false\n")
+    result = subprocess.run(run, capture_output=True, text=True)
+    assert result.returncode == 2 and "render takes one; name it" in result.stderr
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = subprocess.run(run[:-1] + [str(empty)], capture_output=True, text=True)
+    assert result.returncode == 2 and "no dagster.yaml or dagster.yml found" in result.stderr

@@ -257,7 +257,9 @@ def test_a_directory_named_dagster_yaml_is_searched_not_read(workdir):
     assert result.returncode == 2
     assert "dagster.yaml: error: no dagster.yaml or dagster.yml found under this directory" in result.err
     rendered = instance_lint("render", "dagster.yaml", cwd=workdir)
-    assert (rendered.returncode, rendered.err.strip()) == (2, "dagster.yaml: error: is a directory")
+    # render searches a directory as check does (issue 13): the same finding
+    assert (rendered.returncode, rendered.err.strip()) == (
+        2, "dagster.yaml: error: no dagster.yaml or dagster.yml found under this directory")
 
 
 def test_a_named_pipe_is_refused_without_waiting_for_a_writer(workdir):

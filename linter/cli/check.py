@@ -11,7 +11,7 @@ import click
 from linter.cli.options import ModelChooser, dagster_version_option, environment_options
 from linter.environment import EnvironmentSettingError, build_environment
 from linter.files import ReadProblem, SourceFile, default_targets, expand_targets, read_source, read_stdin
-from linter.findings import Finding, Severity
+from linter.findings import Finding, Severity, Span
 from linter.model.choice import VersionError
 from linter.reporters import REPORTERS, Report
 from linter.settings import SettingsError, SettingsFinder, cli_layer
@@ -87,6 +87,14 @@ def check(
             if error.name != "linter.custom_classes":
                 raise
             raise click.UsageError("--import-classes is not available in this version of instance-lint") from None
+        import importlib.util
+
+        if importlib.util.find_spec("dagster") is None:  # asked for a check that cannot happen: say so, exit 2
+            raise click.UsageError(
+                "--import-classes imports the classes the file names with Dagster's own loader, and Dagster is not"
+                f" installed for {sys.executable}: install the Dagster your deployment runs there"
+                " (e.g. `pip install 'dagster==1.13.*'` and the packages of your classes), or leave --import-classes out"
+            )
     if output_format == "auto":  # as yamllint does: annotations when running in GitHub Actions
         output_format = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     try:
@@ -100,6 +108,8 @@ def check(
         source = _read(target, stdin_filename)
         if isinstance(source, ReadProblem):
             problems.append(source)
+            findings.append(Finding(source.display_path, Span(1, 1, 1, 1), Severity.ERROR, "read-error",
+                                    f"{source.message}: nothing in it was checked"))
             continue
         named = target if target != "-" else (stdin_filename or "dagster.yaml")
         try:
@@ -116,14 +126,17 @@ def check(
         findings.extend(lint_text(source.text, source.display_path, environment, settings, import_classes,
                                   model, choice))
 
-    for problem in problems:
+    unread = {problem.display_path: problem.message for problem in problems}
+    findings.sort(key=Finding.sort_key)
+    for problem in problems:  # also on stderr, where a terminal or a CI log shows it whatever the format
         click.echo(f"{problem.display_path}: error: {problem.message}", err=True)
     if destination is None:
         use_color = color == "always" or (color == "auto" and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
-        REPORTERS[output_format](Report(findings, sources, checked, use_color, versions), sys.stdout)
+        REPORTERS[output_format](Report(findings, sources, checked, use_color, versions, unread), sys.stdout)
     else:
         with destination:
-            REPORTERS[output_format](Report(findings, sources, checked, color == "always", versions), destination)
+            REPORTERS[output_format](Report(findings, sources, checked, color == "always", versions, unread),
+                                     destination)
 
     if problems:
         sys.exit(EXIT_USAGE_OR_IO)

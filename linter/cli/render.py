@@ -10,7 +10,7 @@ import click
 
 from linter.cli.options import ModelChooser, dagster_version_option, environment_options
 from linter.environment import EnvironmentSettingError, build_environment
-from linter.files import ReadProblem, default_targets, read_source, read_stdin
+from linter.files import ReadProblem, default_targets, expand_targets, read_source, read_stdin
 from linter.findings import Severity
 from linter.model.choice import VersionError
 from linter.settings import SettingsError, SettingsFinder, cli_layer
@@ -56,7 +56,14 @@ def render(path: str | None, output_format: str, env_files: tuple[str, ...], env
             models.choose(dagster_version, "--dagster-version", None)
     except (EnvironmentSettingError, VersionError) as error:
         raise click.UsageError(str(error)) from None
-    source = read_source("-", read_stdin(sys.stdin.buffer), "-") if target == "-" else read_source(target)
+    if target != "-" and os.path.isdir(target):  # found as `check` finds it: the one dagster.yaml below it
+        found = list(expand_targets([target]))
+        if len(found) > 1:
+            raise click.UsageError(f"{target} holds {len(found)} instance configs ({', '.join(map(str, found))}):"
+                                   " render takes one; name it")
+        [target] = found
+    source = target if isinstance(target, ReadProblem) else (
+        read_source("-", read_stdin(sys.stdin.buffer), "-") if target == "-" else read_source(target))
     if isinstance(source, ReadProblem):
         click.echo(f"{source.display_path}: error: {source.message}", err=True)
         sys.exit(2)

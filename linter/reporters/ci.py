@@ -192,6 +192,15 @@ def sarif_log(report: Report) -> dict:
                 "originalUriBaseIds": {"%SRCROOT%": {"uri": source_root.as_uri() + "/"}},
                 "columnKind": "unicodeCodePoints",
                 "results": results,
+                # what could not be read is a result (read-error) and, as SARIF intends, a failed execution
+                "invocations": [{
+                    "executionSuccessful": not report.unread,
+                    "toolExecutionNotifications": [
+                        {"level": "error", "message": {"text": f"{path}: {reason}"},
+                         "descriptor": {"id": "read-error"}}
+                        for path, reason in report.unread.items()
+                    ],
+                }],
                 "properties": {
                     "dagsterVersions": [
                         {"path": path, "version": choice.version, "source": choice.reason}

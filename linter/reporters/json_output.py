@@ -30,7 +30,7 @@ def json_reporter(report: Report, out: TextIO) -> None:
         "files": [
             {"path": path, "dagster_version": choice.version, "dagster_version_source": choice.reason}
             for path, choice in report.versions.items()
-        ],
+        ] + [{"path": path, "read_error": reason} for path, reason in report.unread.items()],
     }
     json.dump(document, out, indent=2, ensure_ascii=False)
     out.write("\n")

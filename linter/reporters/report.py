@@ -17,6 +17,7 @@ class Report:
     files_checked: int
     color: bool = False
     versions: Mapping[str, VersionChoice] = field(default_factory=dict)  # path -> the Dagster version judged
+    unread: Mapping[str, str] = field(default_factory=dict)  # path -> why it could not be read (a read-error finding)
 
     def judged_as(self) -> str | None:
         """`judged as Dagster 1.11 (requirements.txt:3)`, or one such phrase per version when files differ."""
@@ -50,6 +51,9 @@ def summary(report: Report) -> str:
     files = f"{report.files_checked} file{'s' if report.files_checked != 1 else ''}"
     judged = report.judged_as()
     files = files if judged is None else f"{files}, {judged}"
+    if report.unread:
+        count = len(report.unread)
+        files += f"; {count} file{'s' if count != 1 else ''} could not be read"
     if not report.findings:
         return f"No problems found in {files}."
     parts = [
