@@ -35,6 +35,7 @@ from typing import Any
 
 from linter.document import Document
 from linter.model import DagsterModel
+from linter.model.behaviour import BACKFILL_DAEMON_THREADED_BY_DEFAULT
 from linter.model.classes import LEGACY_STORAGE_KEYS
 from linter.schema_nodes import deref, object_branch
 
@@ -70,6 +71,8 @@ class _Resolver:
         self.environ = environ
         self.home = dagster_home
         self.keep_env = keep_env
+        self.model = model
+        self.code_defaults: dict = {}  # (section, key) -> origin, where the code's default is not the schema's
         self.schema = model.schema
         self.defaults = model.defaults
         self.catalog = model.catalog
@@ -270,7 +273,12 @@ class _Resolver:
         injected = self.defaults["injected"].get("secrets")
         if injected is None:
             return None
-        return {"custom": self.class_block("secrets", injected, ("secrets", "custom"), None)}
+        # Injected only while `secrets` is absent, and only that injected loader (built without instance data)
+        # reads DAGSTER_PROJECT_ENV_FILE_PATHS: writing it out would change what it loads. Said, not written.
+        self.notes.append(f"`secrets` is absent: Dagster then injects {injected['class']} ({injected['module']}),"
+                          " which reads each project's .env file (DAGSTER_PROJECT_ENV_FILE_PATHS); it is not"
+                          " written here, because an explicit `secrets` would turn that off")
+        return None
 
     def defs_state_storage(self) -> dict:
         if self.data.get("defs_state_storage") or self.agent:
@@ -278,8 +286,9 @@ class _Resolver:
         block = copy.deepcopy(self.defaults["injected"]["defs_state_storage"])
         base = self.out["local_artifact_storage"]["config"].get("base_dir")
         placeholder = self.defaults["placeholders"]["local_artifact_storage"]
-        block["config"] = {k: (base + v[len(placeholder):] if isinstance(v, str) and v.startswith(placeholder)
-                               and isinstance(base, str) else v) for k, v in block["config"].items()}
+        block["config"] = {k: (os.path.join(base, v[len(placeholder):].lstrip("/"))  # as Dagster joins it
+                               if isinstance(v, str) and v.startswith(placeholder) and isinstance(base, str) else v)
+                           for k, v in block["config"].items()}
         return self.class_block("defs_state_storage", block, ("defs_state_storage",), None)
 
     def settings(self, section: str) -> Any:
@@ -292,10 +301,21 @@ class _Resolver:
             return value
         for key, default in self.defaults["settings"][section].items():
             if key not in value:
-                value[key] = self.place(default, (*out, key), None)
+                value[key] = self.place(self.code_default(section, key, default), (*out, key), None)
+                if (section, key) in self.code_defaults:
+                    self.origins[(*out, key)] = self.code_defaults[(section, key)]
         if not value:
             self.origins[out] = self.where(out) if written is not None else DEFAULT
         return value
+
+    def code_default(self, section: str, key: str, declared: Any) -> Any:
+        """The value Dagster's code uses when the key is absent, where it differs from the schema's declared
+        default: the backfill daemon is threaded unless told otherwise from 1.10
+        (`settings.get("use_threads", True)`, linter.model.behaviour), although the schema says false."""
+        if (section, key) == ("backfills", "use_threads") and self.model.since(BACKFILL_DAEMON_THREADED_BY_DEFAULT):
+            self.code_defaults[(section, key)] = "default (the backfill daemon's own, not the schema's false)"
+            return True
+        return declared
 
     def retention(self, written: dict) -> dict:
         result = {}

@@ -85,11 +85,20 @@ def _settings_view(settings: dict) -> dict:
     from dagster._core.instance.config import dagster_instance_config_schema
 
     schema = dagster_instance_config_schema()
-    for section in ("sensors", "schedules", "backfills", "concurrency"):
+    for section in ("schedules", "concurrency"):
         processed = process_config(schema[section].config_type, settings.get(section) or {})  # Dagster's defaults
         assert processed.success, processed.errors
         view[section] = {k: v for k, v in processed.value.items() if k in (settings.get(section) or {})
                          or k in ("use_threads",)}
+    # The sensor and backfill daemons as `dagster-daemon run` builds them from the settings (not the schema's
+    # declared defaults, which the backfill daemon does not follow): their thread pools and sizes.
+    from dagster._daemon.daemon import BackfillDaemon, SensorDaemon
+
+    for section, daemon_class in (("sensors", SensorDaemon), ("backfills", BackfillDaemon)):
+        with daemon_class(settings.get(section) or {}) as daemon:
+            view[section] = {name: None if pool is None else pool._max_workers  # noqa: SLF001
+                             for name, pool in (("workers", daemon._threadpool_executor),  # noqa: SLF001
+                                                ("submit_workers", daemon._submit_threadpool_executor))}  # noqa: SLF001
     return view
 
 
@@ -144,9 +153,11 @@ def _rendered_slots(data: dict, implied: dict) -> dict:
     for key in ("run_storage", "event_log_storage", "schedule_storage"):
         entry = implied.get(key)
         slots[key] = None if entry is None else (entry["module"], entry["class"], entry["config"])
-    for key in ("secrets",):
-        block = data[key]["custom"]
-        slots[key] = (block["module"], block["class"], block["config"])
+    if "secrets" in data:
+        block = data["secrets"]["custom"]
+    else:  # left absent (render says why): what Dagster injects then, for the round trip below to confirm
+        block = newest_model().defaults["injected"]["secrets"]
+    slots["secrets"] = (block["module"], block["class"], block["config"])
     block = data["defs_state_storage"]
     slots["defs_state_storage"] = (block["module"], block["class"], block["config"])
     return slots
@@ -288,7 +299,7 @@ def test_implied_storages_are_comments_under_show_origin_and_full_only_with_expa
     code, expanded = _render(source, "--dagster-home", str(tmp_path), "--expand")
     data = yaml.safe_load(expanded)
     assert code == 0 and expanded.startswith("# judged as Dagster 1.13 (../../../pyproject.toml:")
-    assert expanded.splitlines()[1].startswith("# --expand:")
+    assert any(line.startswith("# --expand:") for line in expanded.splitlines() if line.startswith("#"))
     assert {data[k]["class"] for k in ("run_storage", "event_log_storage", "schedule_storage")} == {
         "PostgresRunStorage", "PostgresEventLogStorage", "PostgresScheduleStorage"}
     assert data["run_storage"]["config"] == data["storage"]["postgres"]
@@ -332,3 +343,84 @@ def test_render_takes_a_directory_as_check_does(tmp_path):
     empty.mkdir()
     result = subprocess.run(run[:-1] + [str(empty)], capture_output=True, text=True)
     assert result.returncode == 2 and "no dagster.yaml or dagster.yml found" in result.stderr
+
+
+def test_rendered_file_keeps_the_backfill_daemon_threaded(tmp_path):
+    """Issue 13: with no `backfills` section, Dagster 1.13's backfill daemon runs threaded (its own
+    `settings.get("use_threads", True)`). Rendering must not turn it off: the real daemon, built from the
+    original and from the rendered file, gets a thread pool both times."""
+    import subprocess
+    import sys
+
+    from dagster._core.instance.ref import InstanceRef
+    from dagster._daemon.daemon import BackfillDaemon
+
+    original, rendered = tmp_path / "original", tmp_path / "rendered"
+    original.mkdir()
+    rendered.mkdir()
+    (original / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    result = subprocess.run([sys.executable, "-m", "linter", "render", "--dagster-version", "1.13",
+                             "--dagster-home", str(rendered), str(original / "dagster.yaml")],
+                            capture_output=True, text=True, check=True)
+    (rendered / "dagster.yaml").write_text(result.stdout)
+
+    def threaded(home) -> bool:  # the settings `DagsterInstance.get_settings("backfills")` hands the daemon
+        settings = InstanceRef.from_dir(str(home)).settings.get("backfills") or {}
+        with BackfillDaemon(settings) as daemon:
+            return daemon._threadpool_executor is not None  # noqa: SLF001 - what the daemon builds
+
+    assert threaded(original) is True
+    assert threaded(rendered) is True
+
+
+def test_rendered_file_keeps_the_injected_secrets_loader_reading_project_env_files(tmp_path, monkeypatch):
+    """Issue 13: with no `secrets`, Dagster injects PerProjectEnvFileLoader without instance data, the only
+    form that reads DAGSTER_PROJECT_ENV_FILE_PATHS. The real loader, built from the original and from the
+    rendered file, loads the project's .env both times."""
+    import json as json_module
+    import subprocess
+    import sys
+
+    from dagster._core.instance.ref import InstanceRef
+
+    original, rendered = tmp_path / "original", tmp_path / "rendered"
+    original.mkdir()
+    rendered.mkdir()
+    (original / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    result = subprocess.run([sys.executable, "-m", "linter", "render", "--dagster-version", "1.13",
+                             "--dagster-home", str(rendered), str(original / "dagster.yaml")],
+                            capture_output=True, text=True, check=True)
+    (rendered / "dagster.yaml").write_text(result.stdout)
+    project = tmp_path / "analytics"  # a code location's project directory, holding its .env
+    project.mkdir()
+    (project / ".env").write_text("WAREHOUSE_TOKEN=from-the-project\n")
+    monkeypatch.setenv("DAGSTER_PROJECT_ENV_FILE_PATHS", json_module.dumps({"analytics": str(project)}))
+
+    def loaded(home) -> dict:
+        loader = InstanceRef.from_dir(str(home)).secrets_loader
+        return dict(loader.get_secrets_for_environment(location_name="analytics"))
+
+    assert loaded(original) == {"WAREHOUSE_TOKEN": "from-the-project"}
+    assert loaded(rendered) == loaded(original)
+
+
+def test_rendered_defs_state_path_is_joined_as_dagster_joins_it(tmp_path):
+    """Issue 13: `base_dir: /opt/dagster/local/` gives Dagster `/opt/dagster/local/defs_state` (os.path.join),
+    not `//defs_state`: the path render writes is the one the real InstanceRef property builds."""
+    import subprocess
+    import sys
+
+    from dagster._core.instance.ref import InstanceRef
+
+    base = tmp_path / "local"
+    (tmp_path / "dagster.yaml").write_text(
+        "local_artifact_storage:\n  module: dagster._core.storage.root\n  class: LocalArtifactStorage\n"
+        f"  config:\n    base_dir: {base}/\n")
+    result = subprocess.run([sys.executable, "-m", "linter", "render", "--dagster-version", "1.13", "--format", "json",
+                             "--dagster-home", str(tmp_path), str(tmp_path / "dagster.yaml")],
+                            capture_output=True, text=True, check=True)
+    written = json.loads(result.stdout)["defs_state_storage"]["config"]["base_path"]
+    built = InstanceRef.from_dir(str(tmp_path)).defs_state_storage_data  # None: injected by the property
+    storage = InstanceRef.from_dir(str(tmp_path)).defs_state_storage
+    assert built is None
+    assert written == str(storage.base_path) == f"{base}/defs_state"
