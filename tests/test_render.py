@@ -345,24 +345,30 @@ def test_render_takes_a_directory_as_check_does(tmp_path):
     assert result.returncode == 2 and "no dagster.yaml or dagster.yml found" in result.stderr
 
 
-def test_rendered_file_keeps_the_backfill_daemon_threaded(tmp_path):
-    """Issue 13: with no `backfills` section, Dagster 1.13's backfill daemon runs threaded (its own
-    `settings.get("use_threads", True)`). Rendering must not turn it off: the real daemon, built from the
-    original and from the rendered file, gets a thread pool both times."""
+def _original_and_rendered(tmp_path: Path, text: str) -> tuple[Path, Path]:
+    """Two instance directories: `text` as dagster.yaml, and what `render` makes of it (judged as 1.13)."""
     import subprocess
     import sys
-
-    from dagster._core.instance.ref import InstanceRef
-    from dagster._daemon.daemon import BackfillDaemon
 
     original, rendered = tmp_path / "original", tmp_path / "rendered"
     original.mkdir()
     rendered.mkdir()
-    (original / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    (original / "dagster.yaml").write_text(text)
     result = subprocess.run([sys.executable, "-m", "linter", "render", "--dagster-version", "1.13",
                              "--dagster-home", str(rendered), str(original / "dagster.yaml")],
                             capture_output=True, text=True, check=True)
     (rendered / "dagster.yaml").write_text(result.stdout)
+    return original, rendered
+
+
+def test_rendered_file_keeps_the_backfill_daemon_threaded(tmp_path):
+    """Issue 13: with no `backfills` section, Dagster 1.13's backfill daemon runs threaded (its own
+    `settings.get("use_threads", True)`). Rendering must not turn it off: the real daemon, built from the
+    original and from the rendered file, gets a thread pool both times."""
+    from dagster._core.instance.ref import InstanceRef
+    from dagster._daemon.daemon import BackfillDaemon
+
+    original, rendered = _original_and_rendered(tmp_path, "telemetry:\n  enabled: false\n")
 
     def threaded(home) -> bool:  # the settings `DagsterInstance.get_settings("backfills")` hands the daemon
         settings = InstanceRef.from_dir(str(home)).settings.get("backfills") or {}
@@ -378,19 +384,10 @@ def test_rendered_file_keeps_the_injected_secrets_loader_reading_project_env_fil
     form that reads DAGSTER_PROJECT_ENV_FILE_PATHS. The real loader, built from the original and from the
     rendered file, loads the project's .env both times."""
     import json as json_module
-    import subprocess
-    import sys
 
     from dagster._core.instance.ref import InstanceRef
 
-    original, rendered = tmp_path / "original", tmp_path / "rendered"
-    original.mkdir()
-    rendered.mkdir()
-    (original / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
-    result = subprocess.run([sys.executable, "-m", "linter", "render", "--dagster-version", "1.13",
-                             "--dagster-home", str(rendered), str(original / "dagster.yaml")],
-                            capture_output=True, text=True, check=True)
-    (rendered / "dagster.yaml").write_text(result.stdout)
+    original, rendered = _original_and_rendered(tmp_path, "telemetry:\n  enabled: false\n")
     project = tmp_path / "analytics"  # a code location's project directory, holding its .env
     project.mkdir()
     (project / ".env").write_text("WAREHOUSE_TOKEN=from-the-project\n")
