@@ -141,6 +141,9 @@ def _once_per_aliased_node(document: Document, findings: list[Finding]) -> list[
         by_place.setdefault((finding.rule, finding.span), []).append(finding)
     kept = []
     for group in by_place.values():
+        if len(group) == 1:  # the common case: no walk of the document
+            kept.extend(group)
+            continue
         aliased = [f for f in group if f.key_path and document.through_alias(f.key_path)]
         if not aliased:
             kept.extend(group)

@@ -21,6 +21,7 @@ from typing import Any
 
 from linter.findings import KeyPath, Violation, format_key_path
 from linter.model import DagsterModel
+from linter.rules.classes import lookup
 from linter.schema_nodes import object_branch
 
 # What a misplaced key causes at the key it belongs under, or at itself, besides the unknown key.
@@ -35,7 +36,7 @@ def explain_misplaced_keys(violations: list[Violation], data: Any, model: Dagste
             continue
         *parent, key = violation.key_path
         parent = tuple(parent)
-        mapping = _lookup(data, parent)
+        mapping = lookup(data, parent)
         if not isinstance(mapping, dict) or not isinstance(key, str):
             continue
         above = _key_above(mapping, key)
@@ -71,7 +72,7 @@ def _key_above(mapping: dict, key: str) -> str | None:
 
 def _takes(model: DagsterModel, data: Any, path: KeyPath, key: str) -> bool:
     """Whether the mapping at `path` accepts `key` and does not have it yet (or is empty)."""
-    value = _lookup(data, path)
+    value = lookup(data, path)
     if value is not None and not (isinstance(value, dict) and key not in value):
         return False
     schema = _schema_at(model, data, path)
@@ -107,10 +108,3 @@ def _class_config(model: DagsterModel, block: Any) -> dict | None:
             return model.schema.get("definitions", {}).get(entry.config_definition)
     return None
 
-
-def _lookup(data: Any, path: KeyPath) -> Any:
-    for part in path:
-        if not isinstance(data, dict) or part not in data:
-            return None
-        data = data[part]
-    return data

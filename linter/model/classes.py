@@ -9,6 +9,8 @@ K8S_RUN_LAUNCHER = "dagster_k8s.launcher.K8sRunLauncher"
 CELERY_K8S_RUN_LAUNCHER = "dagster_celery_k8s.launcher.CeleryK8sRunLauncher"
 DOCKER_RUN_LAUNCHER = "dagster_docker.docker_run_launcher.DockerRunLauncher"
 ECS_RUN_LAUNCHER = "dagster_aws.ecs.launcher.EcsRunLauncher"
+QUEUED_RUN_COORDINATOR = "dagster._core.run_coordinator.queued_run_coordinator.QueuedRunCoordinator"
+DAEMON_SCHEDULER = "dagster._core.scheduler.scheduler.DagsterDaemonScheduler"
 GCS_COMPUTE_LOG_MANAGER = "dagster_gcp.gcs.compute_log_manager.GCSComputeLogManager"
 
 # The per-kind storage keys that `storage` replaces; Dagster still loads them (a CompositeStorage).

@@ -16,11 +16,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from linter.findings import KeyPath, Target, Violation
+from linter.model.classes import QUEUED_RUN_COORDINATOR
 from linter.rules import RuleContext, check
 from linter.rules.classes import source_value
 from linter.rules.common import as_mapping, is_int, section_and_blocks, runs_daemons
 
-QUEUED_RUN_COORDINATOR = "dagster._core.run_coordinator.queued_run_coordinator.QueuedRunCoordinator"
 
 
 def _queued_run_coordinator_configs(context: RuleContext) -> Iterator[tuple[KeyPath, dict]]:

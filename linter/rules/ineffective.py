@@ -71,15 +71,13 @@ from typing import Any
 
 from linter.findings import KeyPath, Target, Violation, format_key_path
 from linter.model.behaviour import BACKFILL_DAEMON_THREADED_BY_DEFAULT
-from linter.model.classes import ECS_RUN_LAUNCHER, K8S_RUN_LAUNCHER
+from linter.model.classes import DAEMON_SCHEDULER, ECS_RUN_LAUNCHER, K8S_RUN_LAUNCHER, QUEUED_RUN_COORDINATOR
 from linter.rules import RuleContext, check
 from linter.rules.classes import UNKNOWN, lookup, resolve_entry, source_value
 from linter.rules.common import as_mapping, blocks_of, is_int, runs_daemons
 from linter.schema_nodes import object_branch
 
 RULE = "ineffective-setting"
-QUEUED_RUN_COORDINATOR = "dagster._core.run_coordinator.queued_run_coordinator.QueuedRunCoordinator"
-DAEMON_SCHEDULER = "dagster._core.scheduler.scheduler.DagsterDaemonScheduler"
 
 
 def _finding(path: KeyPath, message: str) -> Violation:

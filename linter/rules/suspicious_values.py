@@ -29,6 +29,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from linter.findings import KeyPath, Target, Violation, format_key_path
+from linter.model.classes import QUEUED_RUN_COORDINATOR
 from linter.rules import RuleContext, check
 from linter.rules.classes import lookup, source_value
 from linter.rules.common import as_mapping, blocks_of, is_int, runs_daemons
@@ -37,7 +38,6 @@ from linter.model.behaviour import BACKFILL_DAEMON_THREADED_BY_DEFAULT
 from linter.rules.retention import RETENTION_KINDS, TICK_STATUSES, purge_after_days_path
 
 RULE = "suspicious-value"
-QUEUED_RUN_COORDINATOR = "dagster._core.run_coordinator.queued_run_coordinator.QueuedRunCoordinator"
 FEW_SECONDS = 5
 
 
