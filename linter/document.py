@@ -115,6 +115,12 @@ class Document:
         """Whether the path reaches its node through a YAML alias (`*name`) or a merge key, not where it is written."""
         return any(place.via_alias for place in self._places(key_path)[1:])
 
+    def node_identity(self, key_path: tuple) -> int | None:
+        """The same number for every path that reaches one written node (through aliases or merge keys); None
+        where the path has no node."""
+        places = self._places(key_path)
+        return id(places[-1].node) if len(places) == len(key_path) + 1 else None
+
     def line_text(self, line: int) -> str:
         """The source line (no newline); "" outside the file."""
         return self._lines.line_text(line)

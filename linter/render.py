@@ -14,29 +14,41 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from linter.resolve import Resolved
+from linter.rules.agent import token_public_part
 from linter.rules.secrets import is_secret_name, url_has_password  # what counts as a secret
+from linter.rules.shell_references import has_shell_reference
 from linter.yaml11 import STR, resolve_plain
 
 MASK = "***"
 
 
-def redact(value: Any, key: Any = None) -> Any:
+def redact(value: Any, key: Any = None, env_sources: dict | None = None, path: tuple = ()) -> Any:
     """`value` with every secret (a secret-named field's literal, a URL's password, a secret
-    `NAME=value` in `env_vars`) replaced by `***`. `{env: NAME}` references are kept."""
+    `NAME=value` in `env_vars`, an agent token's id) replaced by `***`. `{env: NAME}` references are kept, and a secret
+    read from a variable (`env_sources`: output path -> name) is shown as that reference again: it
+    loads into the same instance, where `***` would not."""
+    sources = env_sources or {}
     if isinstance(value, dict):
         if set(value) == {"env"}:
             return value
-        return {k: redact(v, k) for k, v in value.items()}
+        return {k: redact(v, k, sources, (*path, k)) for k, v in value.items()}
     if isinstance(value, list):
         if key == "env_vars":
             return [_redact_env_item(item) for item in value]
-        return [redact(item) for item in value]
+        return [redact(item, None, sources, (*path, i)) for i, item in enumerate(value)]
+    masked = value
     if isinstance(key, str):
         if key.lower().endswith(("url", "uri")) and url_has_password(value):
-            return _mask_url(value)
-        if is_secret_name(key) and isinstance(value, (str, int, float)) and not isinstance(value, bool):
-            return MASK if str(value) != "" else value
-    return value
+            masked = _mask_url(value)
+        elif isinstance(value, str) and has_shell_reference(value):
+            pass  # `${NAME}` is no secret: the literal text Dagster gets (placeholder-value says so)
+        elif key == "agent_token" and isinstance(value, str) and token_public_part(value):
+            masked = token_public_part(value) + MASK  # the organization the agent derives its URL from stays
+        elif is_secret_name(key) and isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            masked = MASK if str(value) != "" else value
+    if masked != value and path in sources:
+        return {"env": sources[path]}
+    return masked
 
 
 def _redact_env_item(item: Any) -> Any:
@@ -87,15 +99,35 @@ def to_json(data: dict, origins: dict | None) -> str:
     return json.dumps(payload, indent=2, ensure_ascii=False)
 
 
-def to_yaml(data: dict, origins: dict | None, header: list[str], implied: dict | None = None,
-            implied_origins: dict | None = None, expand: bool = False) -> str:
+def _yaml():
     from ruamel.yaml import YAML
 
     yaml = YAML()
     yaml.default_flow_style = False
     yaml.width = 4096
     yaml.indent(mapping=2, sequence=4, offset=2)
-    tree = _commented(data, origins, ())
+    return yaml
+
+
+def to_yaml(data: dict, origins: dict | None, header: list[str], implied: dict | None = None,
+            implied_origins: dict | None = None, expand: bool = False, unwritten: dict | None = None,
+            shared: dict | None = None) -> str:
+    """`data` as dagster.yaml; each key of `unwritten` (key -> why) as a commented block, above the key
+    that follows it (a key with none after it is written as a key)."""
+    yaml = _yaml()
+    keys = list(data)
+    unwritten = {key: why for key, why in (unwritten or {}).items()
+                 if key in data and any(k not in (unwritten or {}) for k in keys[keys.index(key) + 1:])}
+    tree = _commented({k: v for k, v in data.items() if k not in unwritten}, origins, (), shared, {})
+    pending: list[str] = []
+    for key in keys:
+        if key in unwritten:
+            block = io.StringIO()
+            yaml.dump({key: _commented(data[key], None, (key,))}, block)
+            pending += [f"{key} {unwritten[key]}:", *block.getvalue().splitlines()]
+        elif pending:
+            tree.yaml_set_comment_before_after_key(key, before="\n".join(pending))
+            pending = []
     if implied and expand:
         for key, value in implied.items():
             tree[key] = _commented(value, implied_origins if origins is not None else None, (key,))
@@ -115,20 +147,35 @@ def to_yaml(data: dict, origins: dict | None, header: list[str], implied: dict |
     return ("\n".join(lines) + "\n" if lines else "") + text
 
 
-def _commented(value: Any, origins: dict | None, path: tuple) -> Any:
+def _commented(value: Any, origins: dict | None, path: tuple, shared: dict | None = None,
+               built: dict | None = None) -> Any:
+    """`value` as ruamel nodes with origin comments. Paths that copy one written node (`shared`, YAML aliases
+    in the file) and still hold equal values become one node, which ruamel writes as an anchor and aliases."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    identity = (shared or {}).get(path)
+    if identity is not None and built is not None and identity in built and built[identity][0] == value:
+        return built[identity][1]
+    node = _build(value, origins, path, shared, {} if built is None else built)
+    if identity is not None and built is not None and isinstance(node, (CommentedMap, CommentedSeq)):
+        built.setdefault(identity, (value, node))
+    return node
+
+
+def _build(value: Any, origins: dict | None, path: tuple, shared: dict | None, built: dict) -> Any:
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     if isinstance(value, dict):
         node = CommentedMap()
         for key, child in value.items():
-            node[key] = _commented(child, origins, (*path, key))
+            node[key] = _commented(child, origins, (*path, key), shared, built)
             if origins is not None and not (isinstance(child, (dict, list)) and child):
                 node.yaml_add_eol_comment(origins.get((*path, key)) or _nearest(origins, (*path, key)), key, column=0)
         return node
     if isinstance(value, list):
         seq = CommentedSeq()
         for index, child in enumerate(value):
-            seq.append(_commented(child, origins, (*path, index)))
+            seq.append(_commented(child, origins, (*path, index), shared, built))
             if origins is not None and not (isinstance(child, (dict, list)) and child):
                 seq.yaml_add_eol_comment(origins.get((*path, index)) or _nearest(origins, (*path, index)), index,
                                         column=0)  # column 0: one space after the value, every line alike

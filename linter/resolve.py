@@ -14,7 +14,8 @@ What Dagster does (1.13.27, `InstanceRef.from_dir`), mirrored here:
   schema's `config:<qualname>` definitions; `{env: NAME}` is read where the field is a
   StringSource/IntSource/BoolSource (`linter.rules.env_vars.env_references`);
 - settings sections take the defaults the instance's accessors apply; `retention` is shown per tick
-  status, as `get_tick_retention_settings` reads it. Settings are never `env:`-resolved.
+  status, as `get_tick_retention_settings` reads it (a single number, which it applies to every status,
+  stays one number). Settings are never `env:`-resolved.
 
 A Dagster+ agent's file (`instance_class` names `DagsterCloudAgentInstance`): the unset slots take the
 agent's `config_defaults` (`agent_slots`: Dagster+ storages, compute logs, secrets and definitions
@@ -54,6 +55,11 @@ class Resolved:
     implied_origins: dict[Path_, str] = field(default_factory=dict)
     dagster_home: str | None = None
     notes: list[str] = field(default_factory=list)
+    env_sources: dict[Path_, str] = field(default_factory=dict)  # output path -> the variable its value was read from
+    shared: dict[Path_, int] = field(default_factory=dict)  # output path -> the written node it copies (aliases)
+    # top-level keys the file leaves out, shown as comments rather than keys (-> why): written out,
+    # they load into the same instance, but say something the file does not (see `_Resolver.unwritten`)
+    unwritten: dict[str, str] = field(default_factory=dict)
 
 
 def resolve(document: Document, environ: Any, dagster_home: str | None, model: DagsterModel,
@@ -81,6 +87,9 @@ class _Resolver:
         self.slot_defaults = model.defaults["agent_slots"] if self.agent else model.defaults["slots"]
         self.refs = {ref.path: ref for ref in env_references(self.data, model)}
         self.origins: dict[Path_, str] = {}
+        self.env_sources: dict[Path_, str] = {}
+        self.shared: dict[Path_, int] = {}
+        self.unwritten: dict[str, str] = {}
         self.out: dict = {}
         self.notes: list[str] = []
         self.filename = os.path.basename(document.filename) if document.filename not in ("-", "") else "<stdin>"
@@ -98,10 +107,13 @@ class _Resolver:
             ref = self.refs[src]
             if not self.keep_env:
                 self.origins[out] = f"env {ref.name} ({self.where(src)})"
+                self.env_sources[out] = ref.name
                 return _env_value(self.environ.get(ref.name), ref.source_type)
             if isinstance(value, dict) and set(value) == {"env"}:  # the `{env: NAME}` mapping, kept
                 self.origins[(*out, "env")] = f"env {ref.name} ({self.where(src)}, kept)"
                 return copy.deepcopy(value)
+        if src is not None and isinstance(value, (dict, list)) and value:
+            self.shared[out] = self.doc.node_identity(src)
         if isinstance(value, dict) and value:
             return {k: self.place(v, (*out, k), None if src is None else (*src, k), resolve_env)
                     for k, v in value.items()}
@@ -161,9 +173,16 @@ class _Resolver:
             else:
                 self.notes.append("`instance_class` is a custom instance class: its own defaults may differ")
         self.out["local_artifact_storage"] = self.slot("local_artifact_storage")
+        if not data.get("local_artifact_storage"):
+            self.unwritten["local_artifact_storage"] = (
+                "not in the file: Dagster's default, every instance has one (written out, it would read as a"
+                " choice to keep run artifacts on one machine)")
         if any(data.get(key) for key in LEGACY_STORAGE_KEYS) or (self.agent and not data.get("storage")):
             for key in LEGACY_STORAGE_KEYS:
                 self.out[key] = self.slot(key)
+                if self.agent and not data.get(key):
+                    self.unwritten[key] = ("not in the file: the Dagster+ agent's default (written out, it would be"
+                                           " a legacy per-storage key)")
         else:
             self.out["storage"] = self.storage()
         for slot in ("compute_logs", "scheduler"):
@@ -200,7 +219,8 @@ class _Resolver:
             if key not in self.out and key != "run_queue":
                 self.out[key] = self.place(value, (key,), (key,), resolve_env=False)
         implied, implied_origins = self.implied()
-        return Resolved(self.out, self.origins, implied, implied_origins, self.home, self.notes)
+        return Resolved(self.out, self.origins, implied, implied_origins, self.home, self.notes, self.env_sources,
+                        self.shared, self.unwritten)
 
     def agent_keys(self) -> None:
         """The Dagster+ agent's top-level keys, as DagsterCloudAgentInstance processes them."""
@@ -226,6 +246,7 @@ class _Resolver:
             source = (*src, *leaf)
             if source in self.refs and not self.keep_env:
                 found[target] = f"env {self.refs[source].name} ({self.where(source)})"
+                self.env_sources[target] = self.refs[source].name
             elif source in self.refs:
                 found[target] = f"env {self.refs[source].name} ({self.where(source)}, kept)"
             else:
@@ -283,6 +304,8 @@ class _Resolver:
     def defs_state_storage(self) -> dict:
         if self.data.get("defs_state_storage") or self.agent:
             return self.slot("defs_state_storage")
+        self.unwritten["defs_state_storage"] = ("not in the file: Dagster injects it while `defs_state_storage` is"
+                                                " absent, in the local artifact storage's directory")
         block = copy.deepcopy(self.defaults["injected"]["defs_state_storage"])
         base = self.out["local_artifact_storage"]["config"].get("base_dir")
         placeholder = self.defaults["placeholders"]["local_artifact_storage"]
@@ -322,6 +345,10 @@ class _Resolver:
         for kind, defaults in self.defaults["retention"].items():
             src = ("retention", kind, "purge_after_days")
             purge = (written.get(kind) or {}).get("purge_after_days") if isinstance(written.get(kind), dict) else None
+            if purge and not isinstance(purge, dict):  # one number for every status, as Dagster reads it: kept so
+                result[kind] = {"purge_after_days": purge}
+                self.origins[("retention", kind, "purge_after_days")] = self.where(src)
+                continue
             days = {}
             for status, default in defaults.items():
                 out = ("retention", kind, "purge_after_days", status)
@@ -356,6 +383,13 @@ class _Resolver:
                 config = {"base_dir": base + entry["config"]["base_dir_suffix"]}
             implied[key] = {"module": entry["module"], "class": entry["class"], "config": config}
             origins[(key,)] = f"implied by storage.{name}"
+            if entry["config"] not in ("same", "wrapped"):  # a SQLite one: a path, no variable of its own
+                continue
+            inner, shown = (("storage", name), (key, "config")) if entry["config"] == "same" else (
+                ("storage", name, "config"), (key, "config", "config_yaml"))
+            for path, variable in list(self.env_sources.items()):  # the same values, read from the same variables
+                if path[: len(inner)] == inner:
+                    self.env_sources[(*shown, *path[len(inner):])] = variable
         return implied, origins
 
 
@@ -385,7 +419,8 @@ def _set(root: Any, path: Path_, value: Any) -> None:
 
 def _fill(root: dict, schema: Any, value: Any, out: Path_, origins: dict) -> Any:
     """Dagster's `process_config` default filling: an absent field with a default takes it, and a
-    mapping (written or defaulted) has its own fields filled in turn."""
+    mapping (written or defaulted) has its own fields filled in turn. A field marked deprecated is not
+    filled: Dagster fills it again on load, and written out it would read as a use of it."""
     if isinstance(value, list):
         items = deref(root, schema).get("items") if isinstance(deref(root, schema), dict) else None
         branch = object_branch(root, schema)
@@ -408,7 +443,7 @@ def _fill(root: dict, schema: Any, value: Any, out: Path_, origins: dict) -> Any
     for key, prop in branch["properties"].items():
         if selector and (result or len(branch["properties"]) != 1):
             break
-        if key not in result and isinstance(prop, dict) and "default" in prop:
+        if key not in result and isinstance(prop, dict) and "default" in prop and "deprecationMessage" not in prop:
             result[key] = copy.deepcopy(prop["default"])
             for leaf in _leaf_paths(result[key], (*out, key)):
                 origins[leaf] = DEFAULT

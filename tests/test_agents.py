@@ -135,21 +135,27 @@ def test_render_shows_what_the_agent_builds(version, tmp_path):
     rendered, text = _render(AGENT.format(module="dagster_cloud.instance"), version, tmp_path)
     defaults = load_model(version).defaults["agent_slots"]
     # the slots come from DagsterCloudAgentInstance.config_defaults, not InstanceRef's
-    for key in ("run_storage", "event_log_storage", "schedule_storage", "compute_logs"):
-        assert (rendered[key]["module"], rendered[key]["class"]) == (defaults[key]["module"], defaults[key]["class"])
+    assert (rendered["compute_logs"]["module"], rendered["compute_logs"]["class"]) == (
+        defaults["compute_logs"]["module"], defaults["compute_logs"]["class"])
+    for key in ("run_storage", "event_log_storage", "schedule_storage"):  # left out: comments, not legacy keys
+        assert key not in rendered
+        comment = f"# {key}:\n#   module: {defaults[key]['module']}\n#   class: {defaults[key]['class']}\n"
+        assert f"# {key} not in the file: the Dagster+ agent's default" in text and comment in text
     assert rendered["secrets"]["custom"]["class"] == defaults["secrets"]["class"] == "DagsterCloudSecretsLoader"
     assert "storage" not in rendered and "run_launcher" not in rendered
     # the agent's keys as its constructor processes them
     api = rendered["dagster_cloud_api"]
-    assert api["agent_token"] == "***" and api["deployment"] == "prod" and api["branch_deployments"] is False
+    # read from the environment: masked as that reference
+    assert api["agent_token"] == {"env": "DAGSTER_CLOUD_AGENT_TOKEN"}
+    assert api["deployment"] == "prod" and api["branch_deployments"] is False
     assert rendered["agent_queues"] == {"include_default_queue": True}
     assert rendered["user_code_launcher"]["class"] == "DockerUserCodeLauncher"
     assert "runs no daemons" in text
     # what render writes is an agent file that checks clean
     rendered_path = tmp_path / "rendered.yaml"
-    rendered_path.write_text(text.replace("'***'", "{env: DAGSTER_CLOUD_AGENT_TOKEN}"))
+    rendered_path.write_text(text)
     findings = lint_text(rendered_path.read_text(), "dagster.yaml", env=TOKEN, model=load_model(version))
-    assert _errors(findings) == [], _describe(findings)
+    assert findings == [], _describe(findings)
 
 
 def test_agent_file_on_stdin_is_checked_as_an_agent(tmp_path):

@@ -10,6 +10,7 @@ written as a new dagster.yaml, gives Dagster the same instance.
 from __future__ import annotations
 
 import functools
+from collections import Counter
 import json
 import os
 from pathlib import Path
@@ -20,7 +21,7 @@ import yaml
 from click.testing import CliRunner
 
 from dagster_oracle import judge
-from fixture_markers import fixture_id, load_markers
+from fixture_markers import fixture_id, fixture_paths, load_markers
 from linter.cli import cli
 from linter.document import parse_document
 from linter.api import newest_model
@@ -28,6 +29,7 @@ from linter.resolve import resolve
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = sorted((REPO / "tests" / "fixtures" / "corpus").glob("*.yaml"))
+ALL_FIXTURES = fixture_paths()
 GOLDEN = REPO / "tests" / "golden" / "render"
 KNOWN_GAPS: dict[str, str] = {}  # fixture name -> why it is not compared yet (xfail)
 SLOTS = ("local_artifact_storage", "compute_logs", "scheduler", "run_coordinator", "run_launcher")
@@ -48,7 +50,14 @@ def _processed(data: Any) -> tuple[str, str, Any]:
     klass = class_from_code_pointer(module, data.class_name)
     result = process_config(klass.config_type(), data.config_dict)
     assert result.success, result.errors
-    return (data.module_name, data.class_name, dict(result.value))
+    config = dict(result.value)
+    if klass.__name__ == "CompositeStorage":  # the legacy per-kind storages: each built from its config_yaml
+        for kind, inner in config.items():
+            inner_class = class_from_code_pointer(inner["module_name"], inner["class_name"])
+            processed = process_config(inner_class.config_type(), yaml.safe_load(inner["config_yaml"]) or {})
+            assert processed.success, processed.errors
+            config[kind] = (f"{inner_class.__module__}.{inner_class.__qualname__}", processed.value)
+    return (data.module_name, data.class_name, config)
 
 
 def _settings_view(settings: dict) -> dict:
@@ -102,8 +111,21 @@ def _settings_view(settings: dict) -> dict:
     return view
 
 
-def _instance(directory: Path, env: dict[str, str], monkeypatch) -> tuple[dict, dict]:
-    """Dagster's instance from directory/dagster.yaml: slot -> (module, class, processed config); settings view."""
+LOADERS_READING_FILES = {"PerProjectEnvFileLoader", "EnvFileLoader"}  # no network: their behaviour is compared
+
+
+def _loaded_secrets(ref: Any, project: Path) -> Any:
+    """What the instance's secrets loader gives the code location `project` names, with
+    DAGSTER_PROJECT_ENV_FILE_PATHS pointing at the project's .env (as `dg` sets it)."""
+    loader = ref.secrets_loader
+    if type(loader).__name__ not in LOADERS_READING_FILES:
+        return type(loader).__name__
+    return dict(loader.get_secrets_for_environment(location_name=project.name))
+
+
+def _instance(directory: Path, env: dict[str, str], monkeypatch, project: Path | None = None) -> tuple[dict, dict]:
+    """Dagster's instance from directory/dagster.yaml: slot -> (module, class, processed config); settings view.
+    With `project` (a directory holding a .env), also what its secrets loader reads for that project."""
     from dagster._core.instance.ref import InstanceRef, _defs_state_directory
 
     with monkeypatch.context() as patch:
@@ -112,6 +134,8 @@ def _instance(directory: Path, env: dict[str, str], monkeypatch) -> tuple[dict, 
                 patch.delenv(name)
         for name, value in env.items():
             patch.setenv(name, value)
+        if project is not None:
+            patch.setenv("DAGSTER_PROJECT_ENV_FILE_PATHS", json.dumps({project.name: str(project)}))
         ref = InstanceRef.from_dir(str(directory))
         slots = {slot: _processed(getattr(ref, f"{slot}_data")) for slot in SLOTS}
         slots["storage"] = _processed(ref.storage_data)
@@ -132,6 +156,8 @@ def _instance(directory: Path, env: dict[str, str], monkeypatch) -> tuple[dict, 
 
             slots["defs_state_storage"] = (UPathDefsStateStorage.__module__, "UPathDefsStateStorage",
                                            {"base_path": _defs_state_directory(base)})
+        if project is not None:
+            slots["secrets loaded"] = _loaded_secrets(ref, project)
         return slots, _settings_view(dict(ref.settings))
 
 
@@ -170,8 +196,8 @@ def _normalise_implied(slots: dict) -> dict:
 
     out = {}
     for key, entry in slots.items():
-        if entry is None:
-            out[key] = None
+        if entry is None or key == "secrets loaded":
+            out[key] = entry
             continue
         module = "dagster._core" + entry[0][len("dagster.core"):] if entry[0].startswith("dagster.core") else entry[0]
         klass = class_from_code_pointer(module, entry[1])
@@ -181,10 +207,10 @@ def _normalise_implied(slots: dict) -> dict:
 
 
 def _assert_matches_dagster(source: Path, env: dict[str, str], tmp_path: Path, monkeypatch) -> None:
-    """Render `source` under `env` (DAGSTER_HOME a temp dir): every slot and setting equals Dagster's
-    instance, and the rendered YAML loads back into the same instance. Skips what is not compared."""
+    """Resolve `source` under `env` (DAGSTER_HOME a temp dir): every slot and setting equals Dagster's
+    instance. Skips what is not compared."""
     home = tmp_path / "home"  # InstanceRef.from_dir(DAGSTER_HOME): the file's directory is the home
-    home.mkdir()
+    home.mkdir(parents=True)
     (home / "dagster.yaml").write_bytes(source.read_bytes())
     HOME = str(home)
     env = {**env, "DAGSTER_HOME": HOME}  # also what `env: DAGSTER_HOME` reads, on both sides
@@ -201,18 +227,37 @@ def _assert_matches_dagster(source: Path, env: dict[str, str], tmp_path: Path, m
     settings = {k: v for k, v in resolved.data.items() if k not in (*SLOTS, "storage", "secrets", "defs_state_storage")}
     assert _settings_view(settings) == expected_settings
 
-    # Round trip: the rendered YAML loads into the same instance.
-    result = CliRunner().invoke(cli, ["render", str(source), "--show-secrets", "--dagster-home", HOME,
-                                      *[f"--env={k}={v}" for k, v in env.items()]])
+
+def _assert_rendered_behaves_as_the_original(source: Path, env: dict[str, str], tmp_path: Path, monkeypatch) -> None:
+    """Dagster built from `source` and from what `render` makes of it: the same slots (classes and processed
+    config), the same value from every settings accessor, the same tick retention per instigator and status,
+    the same sensor and backfill daemon thread pools, and the same secrets loaded for a project whose .env
+    DAGSTER_PROJECT_ENV_FILE_PATHS names."""
+    if "instance_class" in (yaml.safe_load(source.read_text()) or {}):
+        pytest.skip("an instance class of its own (a Dagster+ agent, a custom class): not built here")
+    home, project = tmp_path / "home", tmp_path / "analytics"  # one home: Dagster's defaults lie under it
+    for directory in (home, project):
+        directory.mkdir(parents=True)
+    (project / ".env").write_text("WAREHOUSE_TOKEN=from-the-project\n")
+    env = {**env, "DAGSTER_HOME": str(home)}  # also what `env: DAGSTER_HOME` reads, on both sides
+    result = CliRunner().invoke(cli, ["render", str(source), "--show-secrets", "--dagster-version", "1.13",
+                                      "--dagster-home", str(home), *[f"--env={k}={v}" for k, v in env.items()]])
     if result.exit_code == 1 and "[duplicate-key]" in result.output:
-        return  # the linter refuses to render what Dagster reads with a silently dropped key
+        pytest.skip("the linter refuses to render what Dagster reads with a silently dropped key")
     assert result.exit_code == 0, result.output
-    (home / "dagster.yaml").write_text(result.output)
-    slots, settings_view = _instance(home, env, monkeypatch)
-    implied = ("run_storage", "event_log_storage", "schedule_storage")  # never loaded by Dagster
-    assert {k: v for k, v in _normalise_implied(slots).items() if k not in implied} == {
-        k: v for k, v in _normalise_implied(expected_slots).items() if k not in implied}
-    assert settings_view == expected_settings
+    behaviour = {}
+    for side, text in (("original", source.read_bytes()), ("rendered", result.output.encode())):
+        (home / "dagster.yaml").write_bytes(text)
+        slots, settings_view = _instance(home, env, monkeypatch, project)
+        behaviour[side] = (_normalise_implied(slots), settings_view)
+    implied = ("run_storage", "event_log_storage", "schedule_storage")  # a `storage`'s: never loaded by Dagster
+    if "storage" in yaml.safe_load(result.output):
+        for side in behaviour:
+            behaviour[side] = ({k: v for k, v in behaviour[side][0].items() if k not in implied}, behaviour[side][1])
+    for part in (0, 1):
+        rendered, expected = behaviour["rendered"][part], behaviour["original"][part]
+        differing = {k: (rendered.get(k), expected.get(k)) for k in {*rendered, *expected} if rendered.get(k) != expected.get(k)}
+        assert not differing, f"rendered vs original: {differing}"
 
 
 @pytest.mark.parametrize("fixture", CORPUS, ids=[fixture_id(p) for p in CORPUS])
@@ -222,6 +267,15 @@ def test_render_matches_dagster_and_round_trips(fixture, tmp_path, monkeypatch):
     if not _accepted(fixture):
         pytest.skip("Dagster refuses this fixture")
     _assert_matches_dagster(fixture, dict(load_markers(fixture).env), tmp_path, monkeypatch)
+
+
+@pytest.mark.parametrize("fixture", ALL_FIXTURES, ids=[fixture_id(p) for p in ALL_FIXTURES])
+def test_rendered_file_behaves_as_the_original(fixture, tmp_path, monkeypatch):
+    """Issue 13: for every fixture Dagster accepts, Dagster built from the rendered file behaves as Dagster
+    built from the original (`_assert_rendered_behaves_as_the_original`)."""
+    if not _accepted(fixture):
+        pytest.skip("Dagster refuses this fixture")
+    _assert_rendered_behaves_as_the_original(fixture, dict(load_markers(fixture).env), tmp_path, monkeypatch)
 
 
 # The samples issue 4's "done when" names, as the corpus holds them (one fixture per docs variant).
@@ -251,7 +305,8 @@ def test_render_of_the_bundled_example_matches_dagster(tmp_path, monkeypatch):
     env = parse_dotenv(env_file.read_text(), str(env_file))
     source = REPO / "examples" / "dagster.yaml"
     assert judge(source, env).accepted
-    _assert_matches_dagster(source, env, tmp_path, monkeypatch)
+    _assert_matches_dagster(source, env, tmp_path / "resolved", monkeypatch)
+    _assert_rendered_behaves_as_the_original(source, env, tmp_path / "rendered", monkeypatch)
 
 
 @pytest.mark.parametrize("stem", [s for stems in DOCS_SAMPLES.values() for s in stems])
@@ -259,6 +314,15 @@ def test_render_of_the_docs_samples_matches_dagster(stem, tmp_path, monkeypatch)
     fixture = _corpus(stem)
     assert _accepted(fixture), "a docs sample this test names must be one Dagster accepts"
     _assert_matches_dagster(fixture, dict(load_markers(fixture).env), tmp_path, monkeypatch)
+
+
+@pytest.mark.parametrize("fixture", ALL_FIXTURES, ids=[fixture_id(p) for p in ALL_FIXTURES])
+def test_rendered_file_behaves_as_the_original(fixture, tmp_path, monkeypatch):
+    """Issue 13: for every fixture Dagster accepts, Dagster built from the rendered file behaves as Dagster
+    built from the original (`_assert_rendered_behaves_as_the_original`)."""
+    if not _accepted(fixture):
+        pytest.skip("Dagster refuses this fixture")
+    _assert_rendered_behaves_as_the_original(fixture, dict(load_markers(fixture).env), tmp_path, monkeypatch)
 
 
 @pytest.mark.parametrize("stem", DOCS_REFUSED)
@@ -320,7 +384,8 @@ def test_without_dagster_home_paths_are_shown_relative_to_it():
     code, out = _render(str(_corpus("021_docs_run_coordinator_queued_defaults")))
     assert code == 0
     assert out.startswith("# DAGSTER_HOME is not set: Dagster would use a temporary directory")
-    assert yaml.safe_load(out)["local_artifact_storage"]["config"]["base_dir"] == "$DAGSTER_HOME"
+    assert yaml.safe_load(out)["compute_logs"]["config"]["base_dir"] == "$DAGSTER_HOME/storage"
+    assert "#     base_dir: $DAGSTER_HOME\n" in out  # the local artifact storage, a comment: the file leaves it out
 
 
 def test_render_takes_a_directory_as_check_does(tmp_path):
@@ -421,3 +486,30 @@ def test_rendered_defs_state_path_is_joined_as_dagster_joins_it(tmp_path):
     storage = InstanceRef.from_dir(str(tmp_path)).defs_state_storage
     assert built is None
     assert written == str(storage.base_path) == f"{base}/defs_state"
+
+
+@pytest.mark.parametrize("version", ["1.9", "1.10", "1.11", "1.12", "1.13"])
+def test_rendered_file_is_never_judged_worse(version):
+    """Issue 13: `check` on what `render` prints reports no finding the original did not have (per rule, no more
+    findings), for every fixture with no error, judged as each supported version."""
+    from linter.api import lint_text
+    from linter.findings import Severity
+    from linter.model.store import load_model
+
+    model = load_model(version)
+    worse = {}
+    for fixture in ALL_FIXTURES:
+        markers = load_markers(fixture)
+        text = fixture.read_text()
+        original = lint_text(text, str(fixture), env=markers.env, model=model)
+        if any(f.severity is Severity.ERROR for f in original) or not isinstance(yaml.safe_load(text), dict):
+            continue
+        result = CliRunner().invoke(cli, ["render", str(fixture), "--dagster-version", version, "--dagster-home",
+                                          "/opt/dagster/dagster_home", *[f"--env={k}={v}" for k, v in markers.env.items()]])
+        assert result.exit_code == 0, (fixture, result.output)
+        rendered = lint_text(result.stdout, "dagster.yaml", env=markers.env, model=model)
+        before = Counter(f.rule for f in original)
+        new = [f"{f.rule}: {f.message}" for f in rendered if Counter(g.rule for g in rendered)[f.rule] > before[f.rule]]
+        if new:
+            worse[fixture_id(fixture)] = new
+    assert not worse, worse

@@ -7,8 +7,11 @@ every written value carries the line of its key in examples/dagster.yaml; every 
 production.env's and says `env NAME (dagster.yaml:N)` (or `…, kept` under --keep-env, where it stays
 `{env: NAME}`); every other value is `default` and is Dagster 1.13.27's default (the differential test
 in test_render.py checks the values against Dagster); the only secret in the input,
-`storage.postgres.postgres_db.password`, is `***` unless --show-secrets, and the names of
-Kubernetes secrets (`postgres_password_secret`, `env_secrets`) are not masked. Rewrite with
+`storage.postgres.postgres_db.password`, read from DAGSTER_PG_PASSWORD, is shown as that
+`{env: DAGSTER_PG_PASSWORD}` reference unless --show-secrets, and the names of Kubernetes secrets
+(`postgres_password_secret`, `env_secrets`) are not masked. The local artifact storage and the
+definitions state storage, which the input leaves out, are comments; `retention.schedule`'s single
+number stays one number. Rewrite with
 `pytest --update-goldens` only together with a review of the diff.
 """
 

@@ -97,12 +97,14 @@ def render(path: str | None, output_format: str, env_files: tuple[str, ...], env
         raise click.UsageError(f"--only: no section `{only}` (one of: {', '.join(resolved.data)})")
     data, origins = select(resolved, only)
     if not show_secrets:
-        data = redact(data)
+        data = redact(data, env_sources=resolved.env_sources)
     if output_format == "json":
         for line in header:
             click.echo(f"note: {line}", err=True)
         click.echo(to_json(data, origins if show_origin else None))
         return
-    implied = {} if only is not None else (redact(resolved.implied) if not show_secrets else resolved.implied)
-    click.echo(to_yaml(data, origins if show_origin else None, header, implied, resolved.implied_origins, expand),
-               nl=False)
+    implied = {} if only is not None else (
+        redact(resolved.implied, env_sources=resolved.env_sources) if not show_secrets else resolved.implied)
+    unwritten = resolved.unwritten if only is None else {}  # a section asked for by name is shown as a key
+    click.echo(to_yaml(data, origins if show_origin else None, header, implied, resolved.implied_origins, expand,
+                       unwritten, resolved.shared), nl=False)

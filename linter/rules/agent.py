@@ -91,6 +91,13 @@ def agent_constructor_conflicts(context: RuleContext) -> Iterator[Violation]:
         )
 
 
+def token_public_part(token: str) -> str | None:
+    """What of an agent token is not secret: `agent:<organization>:`, from which the agent derives its
+    Dagster+ URL (None when `token` is not of that form)."""
+    parts = token.split(":")
+    return f"{parts[0]}:{parts[1]}:" if len(parts) == 3 and _token_problem(token) is None else None
+
+
 def _token_problem(token: str) -> str | None:
     """Why `decode_agent_token` cannot derive the Dagster+ URL from `token`, if it cannot."""
     parts = token.split(":")

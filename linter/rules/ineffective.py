@@ -114,6 +114,22 @@ def _section_accepts(context: RuleContext, section: str, key: str) -> bool:
     return _accepts(context, context.model.schema.get("properties", {}).get(section), key)
 
 
+def _at_default(context: RuleContext, path: KeyPath, value: Any) -> bool:
+    """Whether `value` at the settings `path` is what Dagster uses when the key is left out (nothing to act on)."""
+    if path[:1] == ("retention",) and len(path) == 2:
+        statuses = context.model.defaults.get("retention", {}).get(path[1])
+        days = as_mapping(value).get("purge_after_days") if as_mapping(value) is not None else None
+        if statuses is None or days is None:
+            return False
+        return days == statuses if isinstance(days, dict) else all(d == days for d in statuses.values())
+    node: Any = context.model.defaults.get("settings", {})
+    for part in path:
+        if not isinstance(node, dict) or part not in node:
+            return False
+        node = node[part]
+    return value == node and type(value) is type(node)
+
+
 def _config_default(context: RuleContext, qualname: str, key: str) -> Any:
     """The default a class's config type gives `key` (None when it gives none)."""
     schema = context.model.schema
@@ -191,7 +207,7 @@ def run_monitoring_off(context: RuleContext) -> Iterator[Violation]:
     if monitoring is None:
         return
     thread_key = "cancellation_thread_poll_interval_seconds"
-    if is_int(monitoring.get(thread_key)):
+    if is_int(monitoring.get(thread_key)) and not _at_default(context, ("run_monitoring", thread_key), monitoring[thread_key]):
         yield _finding(
             ("run_monitoring", thread_key),
             f"{_written(('run_monitoring', thread_key), monitoring[thread_key])} has no effect: only the run"
@@ -262,7 +278,8 @@ def daemon_workers_without_threads(context: RuleContext) -> Iterator[Violation]:
         for key in ("num_workers", "num_submit_workers"):
             value = settings.get(key)
             path = (section, key)
-            if not is_int(value) or path in reported or not _section_accepts(context, section, key):
+            if (not is_int(value) or path in reported or not _section_accepts(context, section, key)
+                    or _at_default(context, path, value)):
                 continue
             what = one_at_a_time if key == "num_workers" else "runs are submitted"
             yield _finding(
@@ -311,7 +328,8 @@ def run_queue_settings_never_read(context: RuleContext) -> Iterator[Violation]:
             )
         delay = source_value(context.environ, config.get("user_code_failure_retry_delay"), as_int=True)
         retries = source_value(context.environ, config.get("max_user_code_failure_retries", no_retries), as_int=True)
-        if is_int(delay) and is_int(retries) and retries == 0:
+        no_delay = _config_default(context, QUEUED_RUN_COORDINATOR, "user_code_failure_retry_delay")
+        if is_int(delay) and is_int(retries) and retries == 0 and delay != no_delay:
             where = (*path, "user_code_failure_retry_delay")
             why = "`max_user_code_failure_retries` is 0" + ("" if "max_user_code_failure_retries" in config else " by default")
             yield _finding(
@@ -363,7 +381,7 @@ def run_limits_without_run_queue(context: RuleContext) -> Iterator[Violation]:
     ]
     for path, valid in limits:
         value = lookup(data, path)
-        if path in reported or not valid(value):
+        if path in reported or not valid(value) or _at_default(context, path, value):
             continue
         yield _finding(
             path,
@@ -403,7 +421,7 @@ def auto_materialize_settings_with_sensors(context: RuleContext) -> Iterator[Vio
     sensors = ("`auto_materialize.use_sensors` is `true`" if "use_sensors" in settings
                else "`auto_materialize.use_sensors` is true by default")
     interval = settings.get("minimum_interval_seconds")
-    if is_int(interval):
+    if is_int(interval) and not _at_default(context, ("auto_materialize", "minimum_interval_seconds"), interval):
         path = ("auto_materialize", "minimum_interval_seconds")
         yield _finding(
             path,
@@ -421,7 +439,7 @@ def auto_materialize_settings_with_sensors(context: RuleContext) -> Iterator[Vio
         )
     retention = lookup(data, ("retention", "auto_materialize"))
     path = ("retention", "auto_materialize")
-    if _valid_retention(retention) and not any(v.key_path[:2] == path for v in retention_read_otherwise(context)):
+    if _valid_retention(retention) and not _at_default(context, path, retention) and not any(v.key_path[:2] == path for v in retention_read_otherwise(context)):
         yield _finding(
             path,
             f"`retention.auto_materialize` has no effect: {sensors}, so every automation tick is a sensor"
@@ -479,7 +497,9 @@ def ecs_launcher_settings_never_read(context: RuleContext) -> Iterator[Violation
                     f" true and no `task_definition`), and here {reason}",
                 )
         prefix = source_value(context.environ, config.get("task_definition_prefix"))
-        if task_definition == "arn" and isinstance(prefix, str) and (*block.config_path, "task_definition_prefix") not in refused:
+        unnamed = _config_default(context, ECS_RUN_LAUNCHER, "task_definition_prefix")
+        if (task_definition == "arn" and isinstance(prefix, str) and prefix != unnamed
+                and (*block.config_path, "task_definition_prefix") not in refused):
             path = (*block.config_path, "task_definition_prefix")
             yield _finding(
                 path,
