@@ -12,10 +12,12 @@ CONFIG_NAMES = ("dagster.yaml", "dagster.yml")
 _SKIPPED_DIRS = {"node_modules", "__pycache__", "site-packages"}
 
 # A real dagster.yaml is a few kilobytes; 20,000 lines of tag concurrency limits are about 0.4 MB.
-# Reading a file costs about 4 s and 100 MB of memory per MB (Dagster's own pure-Python loader is
-# slower still), so anything bigger than this is refused before it is read: not a hang, and a clear
-# message instead of minutes of work on something that is not an instance config.
-MAX_FILE_BYTES = 2_000_000
+# Reading costs about 3 s and 80-110 MB of memory per MB, as Dagster's own pure-Python PyYAML loader
+# does (measured in BENCHMARKS.md): 10 MB is what Dagster reads in about half a minute. Bigger input is
+# refused before it is read (`--max-file-size` raises the limit): not a hang on something that is not
+# an instance config.
+MAX_FILE_BYTES = 10_000_000
+_UNITS = {"": 1, "B": 1, "KB": 1_000, "K": 1_000, "MB": 1_000_000, "M": 1_000_000, "GB": 1_000_000_000, "G": 1_000_000_000}
 _TOO_LARGE = "too large to be a dagster.yaml"
 
 
@@ -58,15 +60,31 @@ def _find_configs(directory: str) -> Iterator[str]:
                 yield os.path.join(root, name)
 
 
-def read_source(path: str, stdin_bytes: bytes | None = None, display_path: str | None = None) -> SourceFile | ReadProblem:
+def parse_size(text: str) -> int:
+    """A size as `--max-file-size` takes it: bytes, or a number with KB, MB or GB (decimal units)."""
+    cleaned = text.strip().upper().replace(" ", "")
+    number = cleaned.rstrip("KMGB")
+    unit = cleaned[len(number):]
+    try:
+        value = float(number)
+    except ValueError:
+        value = -1
+    if unit not in _UNITS or not value > 0:
+        raise ValueError(f"{text!r} is not a size: give bytes or a number with KB, MB or GB, e.g. 20MB")
+    return int(value * _UNITS[unit])
+
+
+def read_source(path: str, stdin_bytes: bytes | None = None, display_path: str | None = None,
+                limit: int = MAX_FILE_BYTES) -> SourceFile | ReadProblem:
     shown = display_path or path
     if stdin_bytes is not None:
-        if len(stdin_bytes) > MAX_FILE_BYTES:
-            return ReadProblem(shown, f"input {_TOO_LARGE} (over the limit of {_megabytes(MAX_FILE_BYTES)})")
+        if len(stdin_bytes) > limit:
+            return ReadProblem(shown, f"input {_TOO_LARGE} (over the limit of {_megabytes(limit)};"
+                                      " --max-file-size raises it)")
         raw = stdin_bytes
     else:
         try:
-            raw = _read_file(path)
+            raw = _read_file(path, limit)
         except _Refused as refusal:
             return ReadProblem(shown, str(refusal))
         except FileNotFoundError:
@@ -80,9 +98,9 @@ def read_source(path: str, stdin_bytes: bytes | None = None, display_path: str |
     return _decode(raw, shown)
 
 
-def read_stdin(stream) -> bytes:  # noqa: ANN001 - a binary stream
+def read_stdin(stream, limit: int = MAX_FILE_BYTES) -> bytes:  # noqa: ANN001 - a binary stream
     """Standard input, but never more than one byte past the size limit (`read_source` refuses it)."""
-    return stream.read(MAX_FILE_BYTES + 1)
+    return stream.read(limit + 1)
 
 
 class _Refused(Exception):
@@ -93,7 +111,7 @@ _KINDS = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a character device"),
           (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
 
 
-def _read_file(path: str) -> bytes:
+def _read_file(path: str, limit: int) -> bytes:
     """The file's bytes: only a regular file (opening a named pipe would wait for a writer, a device
     may never end), and only up to the size limit, checked before reading and while reading."""
     info = os.stat(path)
@@ -102,17 +120,18 @@ def _read_file(path: str) -> bytes:
     if not stat.S_ISREG(info.st_mode):
         kind = next((name for test, name in _KINDS if test(info.st_mode)), "a special file")
         raise _Refused(f"not a regular file ({kind}); to check piped input, give `-` and pipe it to stdin")
-    if info.st_size > MAX_FILE_BYTES:
-        raise _Refused(_too_large(info.st_size))
+    if info.st_size > limit:
+        raise _Refused(_too_large(info.st_size, limit))
     with open(path, "rb") as file:
-        raw = file.read(MAX_FILE_BYTES + 1)
-        if len(raw) > MAX_FILE_BYTES:  # it grew since it was looked at
-            raise _Refused(_too_large(os.fstat(file.fileno()).st_size))
+        raw = file.read(limit + 1)
+        if len(raw) > limit:  # it grew since it was looked at
+            raise _Refused(_too_large(os.fstat(file.fileno()).st_size, limit))
     return raw
 
 
-def _too_large(size: int) -> str:
-    return f"file {_TOO_LARGE} ({size / 1_000_000:.1f} MB; the limit is {_megabytes(MAX_FILE_BYTES)})"
+def _too_large(size: int, limit: int) -> str:
+    return (f"file {_TOO_LARGE} ({size / 1_000_000:.1f} MB; the limit is {_megabytes(limit)};"
+            " --max-file-size raises it)")
 
 
 def _megabytes(size: int) -> str:

@@ -171,7 +171,7 @@ def test_a_50_mb_file_is_refused_without_reading_it(workdir):
     assert time.monotonic() - started < 10
     assert result.returncode == 2
     assert one_line_about(result.err, "huge.yaml") == (
-        "huge.yaml: error: file too large to be a dagster.yaml (50.0 MB; the limit is 2 MB)"
+        "huge.yaml: error: file too large to be a dagster.yaml (50.0 MB; the limit is 10 MB; --max-file-size raises it)"
     )
 
 
@@ -185,7 +185,26 @@ def test_a_file_just_under_the_limit_is_read(tmp_path):
 def test_too_much_stdin_is_refused(workdir):
     result = check_with_others(workdir, "-", stdin=b"# x\n" * (MAX_FILE_BYTES // 4 + 10))
     assert result.returncode == 2
-    assert one_line_about(result.err, "-") == "-: error: input too large to be a dagster.yaml (over the limit of 2 MB)"
+    assert one_line_about(result.err, "-") == (
+        "-: error: input too large to be a dagster.yaml (over the limit of 10 MB; --max-file-size raises it)")
+
+
+def test_a_file_dagster_loads_is_not_refused_for_its_size_and_the_limit_is_adjustable(workdir):
+    """Issue 13: a 3.1 MB file (refused under the old 2 MB limit) is checked by default; `--max-file-size`
+    lowers or raises the limit for `check` and `render`, and a size it cannot read is a usage error."""
+    big = workdir / "big.yaml"
+    big.write_bytes(b"# padding\n" * 310_000 + CLEAN.encode())
+    checked = check_with_others(workdir, "big.yaml")
+    assert checked.returncode == 1 and "big.yaml" not in checked.err  # only the other file's finding
+    lowered = check_with_others(workdir, "big.yaml", "--max-file-size", "1MB")
+    assert lowered.returncode == 2
+    assert one_line_about(lowered.err, "big.yaml") == (
+        "big.yaml: error: file too large to be a dagster.yaml (3.1 MB; the limit is 1 MB; --max-file-size raises it)")
+    rendered = instance_lint("render", "big.yaml", "--max-file-size", "1000000", cwd=workdir)
+    assert rendered.returncode == 2 and "the limit is 1 MB" in rendered.err
+    assert instance_lint("render", "big.yaml", "--max-file-size", "5MB", cwd=workdir).returncode == 0
+    wrong = instance_lint("check", "--max-file-size", "big", "big.yaml", cwd=workdir)
+    assert wrong.returncode == 2 and "'big' is not a size" in wrong.err
 
 
 def test_render_refuses_a_50_mb_file(workdir):

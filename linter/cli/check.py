@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from linter.cli.options import ModelChooser, dagster_version_option, environment_options
+from linter.cli.options import ModelChooser, dagster_version_option, environment_options, max_file_size_option
 from linter.environment import EnvironmentSettingError, build_environment
 from linter.files import ReadProblem, SourceFile, default_targets, expand_targets, read_source, read_stdin
 from linter.findings import Finding, Severity, Span
@@ -41,6 +41,7 @@ EXIT_CLEAN, EXIT_ERRORS, EXIT_USAGE_OR_IO = 0, 1, 2
 @click.option("--import-classes", is_flag=True, default=False,
               help="Import classes from your own modules and check them (runs your code; needs Dagster).")
 @dagster_version_option
+@max_file_size_option
 def check(
     paths: tuple[str, ...],
     output_format: str,
@@ -57,6 +58,7 @@ def check(
     config_file: str | None,
     import_classes: bool,
     dagster_version: str | None,
+    max_file_size: int,
 ) -> None:
     """Check dagster.yaml files (default: $DAGSTER_HOME/dagster.yaml, else ./dagster.yaml).
 
@@ -105,7 +107,7 @@ def check(
     findings: list[Finding] = []
     sources, problems, checked, exit_zero_paths, versions = {}, [], 0, set(), {}
     for target in expand_targets(targets):
-        source = _read(target, stdin_filename)
+        source = _read(target, stdin_filename, max_file_size)
         if isinstance(source, ReadProblem):
             problems.append(source)
             findings.append(Finding(source.display_path, Span(1, 1, 1, 1), Severity.ERROR, "read-error",
@@ -145,9 +147,9 @@ def check(
     sys.exit(EXIT_ERRORS if failing else EXIT_CLEAN)
 
 
-def _read(target: str | ReadProblem, stdin_filename: str | None) -> SourceFile | ReadProblem:
+def _read(target: str | ReadProblem, stdin_filename: str | None, limit: int) -> SourceFile | ReadProblem:
     if isinstance(target, ReadProblem):
         return target
     if target == "-":
-        return read_source("-", read_stdin(sys.stdin.buffer), stdin_filename or "-")
-    return read_source(target)
+        return read_source("-", read_stdin(sys.stdin.buffer, limit), stdin_filename or "-", limit)
+    return read_source(target, limit=limit)

@@ -41,3 +41,25 @@ def environment_options(command):
         "--env-file", "env_files", multiple=True, metavar="FILE",
         help="Read environment variables for `env:` references from a dotenv file (repeatable).",
     )(command)
+
+
+def _size(value: str | int) -> int:
+    from linter.files import parse_size
+
+    if isinstance(value, int):
+        return value
+    try:
+        return parse_size(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+
+
+def max_file_size_option(command):
+    """`--max-file-size SIZE`: the largest file read (a bigger one is a `read-error`)."""
+    from linter.files import MAX_FILE_BYTES
+
+    return click.option(
+        "--max-file-size", "max_file_size", default=str(MAX_FILE_BYTES // 1_000_000) + "MB", show_default=True,
+        metavar="SIZE", callback=lambda _context, _parameter, value: _size(value),
+        help="Refuse files larger than this (bytes, or KB/MB/GB): reading costs about 3 s and 100 MB per MB.",
+    )(command)

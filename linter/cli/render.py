@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from linter.cli.options import ModelChooser, dagster_version_option, environment_options
+from linter.cli.options import ModelChooser, dagster_version_option, environment_options, max_file_size_option
 from linter.environment import EnvironmentSettingError, build_environment
 from linter.files import ReadProblem, default_targets, expand_targets, read_source, read_stdin
 from linter.findings import Severity
@@ -33,9 +33,10 @@ SECTION_HELP = "Print only this top-level section (e.g. run_launcher, storage, r
 @click.option("--dagster-home", "dagster_home", default=None, metavar="DIR",
               help="The DAGSTER_HOME that default paths derive from (default: $DAGSTER_HOME).")
 @dagster_version_option
+@max_file_size_option
 def render(path: str | None, output_format: str, env_files: tuple[str, ...], env_assignments: tuple[str, ...],
            keep_env: bool, show_secrets: bool, show_origin: bool, expand: bool, only: str | None,
-           dagster_home: str | None, dagster_version: str | None) -> None:
+           dagster_home: str | None, dagster_version: str | None, max_file_size: int) -> None:
     """Print the instance Dagster would build from PATH (default: $DAGSTER_HOME/dagster.yaml, else
     ./dagster.yaml): every slot and setting, with Dagster's defaults and `env:` resolved.
 
@@ -63,7 +64,8 @@ def render(path: str | None, output_format: str, env_files: tuple[str, ...], env
                                    " render takes one; name it")
         [target] = found
     source = target if isinstance(target, ReadProblem) else (
-        read_source("-", read_stdin(sys.stdin.buffer), "-") if target == "-" else read_source(target))
+        read_source("-", read_stdin(sys.stdin.buffer, max_file_size), "-", max_file_size) if target == "-"
+        else read_source(target, limit=max_file_size))
     if isinstance(source, ReadProblem):
         click.echo(f"{source.display_path}: error: {source.message}", err=True)
         sys.exit(2)
