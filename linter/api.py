@@ -122,6 +122,7 @@ def _to_finding(document: Document, violation: Violation) -> Finding:
         message=violation.message,
         key_path=tuple(violation.key_path),
         suggestion=violation.suggestion,
+        target=violation.target,
     )
 
 

@@ -115,6 +115,13 @@ class Document:
         """Whether the path reaches its node through a YAML alias (`*name`) or a merge key, not where it is written."""
         return any(place.via_alias for place in self._places(key_path)[1:])
 
+    def offset(self, line: int, column: int) -> int | None:
+        """The offset in `text` of a 1-based line and column (None outside the text)."""
+        starts = self._lines.starts
+        if not 1 <= line <= len(starts) or column < 1:
+            return None
+        return starts[line - 1] + column - 1
+
     def node_identity(self, key_path: tuple) -> int | None:
         """The same number for every path that reaches one written node (through aliases or merge keys); None
         where the path has no node."""

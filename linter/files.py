@@ -24,7 +24,8 @@ _TOO_LARGE = "too large to be a dagster.yaml"
 @dataclass(frozen=True)
 class SourceFile:
     display_path: str
-    text: str
+    text: str  # decoded, without the BOM
+    bom: bool = False  # the file starts with a UTF-8 BOM (kept when --fix writes it back)
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,7 @@ def _decode(raw: bytes, shown: str) -> SourceFile | ReadProblem:
         line, column = _position_of(raw, raw.index(b"\x00"))
         return ReadProblem(shown, f"not a text file (NUL byte at line {line}, column {column})")
     try:
-        return SourceFile(shown, raw.decode("utf-8-sig"))
+        return SourceFile(shown, raw.decode("utf-8-sig"), raw.startswith(b"\xef\xbb\xbf"))
     except UnicodeDecodeError as error:
         line, column = _position_of(raw, error.start)
         return ReadProblem(

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from linter.findings import KeyPath, Target, Violation
-from linter.words import close_matches, describe_value, quote_key, quoted_list
+from linter.words import clear_match, close_matches, describe_value, quote_key, quoted_list
 
 if TYPE_CHECKING:
     from linter.model import DagsterModel
@@ -269,13 +269,13 @@ def _unknown_keys(error, path: KeyPath, root: Any) -> Iterator[Violation]:
     for key in error.instance:
         if key in known:
             continue
-        close = close_matches(str(key), known, n=1, cutoff=0.6) if isinstance(key, str) else []
+        match, close = clear_match(str(key), known) if isinstance(key, str) else (None, [])
         message = f"unknown key {quote_key(key)} {where}"
         if close:
-            message += f"; did you mean `{close[0]}`?"
+            message += f"; did you mean {' or '.join(f'`{c}`' for c in close)}?"
         elif known and len(known) <= 8:
             message += f"; expected one of {quoted_list(known)}"
-        yield Violation("unknown-key", path + (key,), message, Target.KEY, close[0] if close else None)
+        yield Violation("unknown-key", path + (key,), message, Target.KEY, match)
 
 
 def _agent_key_elsewhere(path: KeyPath, agent: AgentFacts) -> Violation:

@@ -67,3 +67,16 @@ def close_matches(word: Any, possibilities: Any, n: int = 3, cutoff: float = 0.6
     import difflib
 
     return difflib.get_close_matches(word, possibilities, n, cutoff)
+
+
+def clear_match(word: str, possibilities: Any, cutoff: float = 0.6) -> tuple[str | None, list[str]]:
+    """The one close match clearly closer than any other (None when two are about as close), and the
+    close matches to name (one, or the two tied ones)."""
+    import difflib
+
+    found = difflib.get_close_matches(word, possibilities, 2, cutoff)
+    if len(found) == 2:
+        first, second = (difflib.SequenceMatcher(None, word, match).ratio() for match in found)
+        if first - second < 0.02:  # as close as each other (`deploymnt`: `deployment` 0.95, `deployments` 0.90 is clear)
+            return None, found
+    return (found[0], found[:1]) if found else (None, [])

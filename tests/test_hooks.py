@@ -20,7 +20,7 @@ def hooks() -> dict[str, dict]:
 def test_manifest_is_valid_and_matches_dagster_yaml_only():
     import re
 
-    assert sorted(hooks()) == ["instance-lint", "instance-lint-strict", "instance-lint-system"]
+    assert sorted(hooks()) == ["instance-lint", "instance-lint-fix", "instance-lint-strict", "instance-lint-system"]
     for hook in hooks().values():
         pattern = re.compile(hook["files"])
         assert pattern.search("dagster.yaml") and pattern.search("deploy/prod/dagster.yml")
@@ -48,3 +48,14 @@ def test_hook_entry_passes_a_valid_file_and_fails_an_invalid_one(tmp_path):
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert failed.returncode == 1
     assert f"{bad}:2:12: error [invalid-type]" in failed.stdout
+
+
+def test_fix_hook_entry_fixes_a_misspelt_key_in_place(tmp_path):
+    hook = hooks()["instance-lint-fix"]
+    command = shlex.split(hook["entry"])
+    executable = shutil.which(command[0], path=str(Path(sys.executable).parent)) or shutil.which(command[0])
+    path = tmp_path / "dagster.yaml"
+    path.write_text("telemetry:\n  enabld: false  # off\n")
+    result = subprocess.run([executable, *command[1:], str(path)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert path.read_text() == "telemetry:\n  enabled: false  # off\n"

@@ -174,7 +174,7 @@ def unknown_pool_granularity(context: RuleContext) -> Iterator[Violation]:
     )
 
 
-def _run_queue_limit_holders(data: dict) -> Iterator[tuple[KeyPath, str]]:
+def run_queue_limit_holders(data: dict) -> Iterator[tuple[KeyPath, str]]:
     """The mappings whose run-queue limits Dagster compares with `concurrency`, as Dagster finds them."""
     if "run_queue" in data:
         yield ("run_queue",), "`run_queue`"
@@ -193,7 +193,7 @@ def run_queue_limits_with_concurrency(context: RuleContext) -> Iterator[Violatio
     if concurrency is None or not ("runs" in concurrency or "pools" in concurrency):
         return
     section = "runs" if "runs" in concurrency else "pools"
-    for holder, where in _run_queue_limit_holders(data):
+    for holder, where in run_queue_limit_holders(data):
         for limit, replacement in RUN_QUEUE_LIMITS.items():
             if lookup(data, (*holder, *limit)) is not None:
                 yield Violation(

@@ -24,13 +24,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from linter.findings import Target, Violation
+from linter.findings import Target, Violation, format_key_path
 from linter.rules import RuleContext, check
 from linter.rules.classes import class_blocks, lookup, resolve_block
 from linter.rules.common import as_mapping, blocks_of
 from linter.schema_nodes import deref, object_branch
 from linter.model.classes import ECS_RUN_LAUNCHER
-from linter.rules.cross_keys import concurrency_limit_out_of_range, pools_with_default_op_concurrency_limit
+from linter.rules.cross_keys import (
+    RUN_QUEUE_LIMITS,
+    concurrency_limit_out_of_range,
+    pools_with_default_op_concurrency_limit,
+    run_queue_limit_holders,
+)
 
 RULE = "deprecated"
 
@@ -47,13 +52,17 @@ def default_op_concurrency_limit(context: RuleContext) -> Iterator[Violation]:
     errors = list(pools_with_default_op_concurrency_limit(context)) + list(concurrency_limit_out_of_range(context))
     if any(v.key_path == ("concurrency", "default_op_concurrency_limit") for v in errors):
         return
-    yield Violation(
-        RULE,
-        ("concurrency", "default_op_concurrency_limit"),
-        "`default_op_concurrency_limit` is deprecated: set `concurrency.pools.default_limit` instead",
-        Target.KEY,
-        "pools.default_limit",
-    )
+    # Dagster refuses run-queue limits beside `concurrency.pools` (validate_concurrency_config), not beside
+    # this key: moving it alone would break the file
+    queue_limits = [f"`{format_key_path((*holder, *limit))}` to `{replacement}`"
+                    for holder, _ in run_queue_limit_holders(context.data)
+                    for limit, replacement in RUN_QUEUE_LIMITS.items() if lookup(context.data, (*holder, *limit)) is not None]
+    message = "`default_op_concurrency_limit` is deprecated: set `concurrency.pools.default_limit` instead"
+    if queue_limits:
+        message += (f", and move {', '.join(queue_limits)} with it (Dagster refuses run queue limits beside"
+                    " `concurrency.pools`)")
+    yield Violation(RULE, ("concurrency", "default_op_concurrency_limit"), message, Target.KEY,
+                    None if queue_limits else "pools.default_limit")
 
 
 @check(RULE)
