@@ -52,6 +52,7 @@ class Finding(NamedTuple):
     message: str
     key_path: KeyPath = ()
     suggestion: str | None = None
+    target: Target | None = None  # what the span covers, the key or the value (None: neither, e.g. a read error)
 
     @property
     def line(self) -> int:
@@ -69,12 +70,21 @@ class Finding(NamedTuple):
         return (self.path, self.span.line, self.span.column, self.rule, self.message)
 
 
+class EmbeddingPrefix(str):
+    """A key path's first element when the file is embedded in another one (a Kubernetes ConfigMap's
+    `data.dagster.yaml`): `ConfigMap/dagster-instance:data.dagster.yaml`, written before the path with a `:`."""
+
+
 def format_key_path(key_path: KeyPath) -> str:
-    """`run_launcher.config.env_vars[0]`; the empty path is the document root."""
+    """`run_launcher.config.env_vars[0]`; the empty path is the document root. An embedded file's paths
+    start with where it is embedded: `ConfigMap/dagster-instance:data.dagster.yaml:run_launcher.class`."""
+    prefix = ""
+    if key_path and isinstance(key_path[0], EmbeddingPrefix):
+        prefix, key_path = key_path[0], key_path[1:]
     out = ""
     for part in key_path:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
             out += ("." if out else "") + str(part)
-    return out
+    return f"{prefix}:{out}" if prefix and out else prefix or out

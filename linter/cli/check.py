@@ -40,6 +40,11 @@ EXIT_CLEAN, EXIT_ERRORS, EXIT_USAGE_OR_IO = 0, 1, 2
               help="Read [tool.instance-lint] from FILE instead of the nearest pyproject.toml.")
 @click.option("--import-classes", is_flag=True, default=False,
               help="Import classes from your own modules and check them (runs your code; needs Dagster).")
+@click.option("--fix", is_flag=True, default=False,
+              help="Apply the safe fixes in place (`-`: print the fixed text); report what remains.")
+@click.option("--unsafe-fixes", is_flag=True, default=False, help="With --fix or --diff, also apply the unsafe fixes.")
+@click.option("--diff", is_flag=True, default=False,
+              help="Print the fixes as a unified diff and write nothing; exit 1 if there is any.")
 @dagster_version_option
 @max_file_size_option
 def check(
@@ -57,6 +62,9 @@ def check(
     strict: bool,
     config_file: str | None,
     import_classes: bool,
+    fix: bool,
+    unsafe_fixes: bool,
+    diff: bool,
     dagster_version: str | None,
     max_file_size: int,
 ) -> None:
@@ -71,7 +79,7 @@ def check(
     Exit status: 0 no errors, 1 errors found (with --strict: or warnings), 2 a file could not be read
     or the usage is wrong.
     """
-    from linter.api import lint_text
+    from linter.manifests import lint_text_or_manifest, refuse_manifest_without_config
 
     try:
         environment = build_environment(os.environ, env_files, env_assignments)
@@ -105,9 +113,9 @@ def check(
         raise click.UsageError(f"--output: cannot write {output_file}: {error.strerror or error}") from None
     targets = list(paths) or default_targets(dict(os.environ))
     findings: list[Finding] = []
-    sources, problems, checked, exit_zero_paths, versions = {}, [], 0, set(), {}
+    sources, problems, checked, exit_zero_paths, versions, fixed = {}, [], 0, set(), {}, 0
     for target in expand_targets(targets):
-        source = _read(target, stdin_filename, max_file_size)
+        source = refuse_manifest_without_config(_read(target, stdin_filename, max_file_size))
         if isinstance(source, ReadProblem):
             problems.append(source)
             findings.append(Finding(source.display_path, Span(1, 1, 1, 1), Severity.ERROR, "read-error",
@@ -125,14 +133,33 @@ def check(
         versions[source.display_path] = choice
         if settings.exit_zero:
             exit_zero_paths.add(source.display_path)
-        findings.extend(lint_text(source.text, source.display_path, environment, settings, import_classes,
-                                  model, choice))
+        def lint(text: str, source=source, settings=settings, model=model, choice=choice) -> list[Finding]:
+            return lint_text_or_manifest(text, source.display_path, environment, settings, import_classes, model,
+                                         choice)
 
+        text = source.text
+        if fix or diff:
+            from linter.cli.fixing import fix_source
+
+            text, count = fix_source(target, source, lint, unsafe_fixes, diff)
+            fixed += count
+            sources[source.display_path] = text.splitlines()
+        findings.extend(lint(text))
+
+    if diff:  # the diff is the output: exit 1 when there is something to fix, as `ruff check --diff`
+        for problem in problems:
+            click.echo(f"{problem.display_path}: error: {problem.message}", err=True)
+        click.echo(f"{fixed} finding(s) would be fixed" if fixed else "nothing to fix", err=True)
+        sys.exit(EXIT_USAGE_OR_IO if problems else (EXIT_ERRORS if fixed else EXIT_CLEAN))
+    if fix:
+        click.echo(f"fixed {fixed} finding(s)", err=True)
     unread = {problem.display_path: problem.message for problem in problems}
     findings.sort(key=Finding.sort_key)
     for problem in problems:  # also on stderr, where a terminal or a CI log shows it whatever the format
         click.echo(f"{problem.display_path}: error: {problem.message}", err=True)
-    if destination is None:
+    if destination is None and fix and "-" in targets:  # stdout holds the fixed text: the report goes to stderr
+        REPORTERS[output_format](Report(findings, sources, checked, False, versions, unread), sys.stderr)
+    elif destination is None:
         use_color = color == "always" or (color == "auto" and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
         REPORTERS[output_format](Report(findings, sources, checked, use_color, versions, unread), sys.stdout)
     else:

@@ -5,15 +5,19 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from linter.cli.options import ModelChooser, dagster_version_option, environment_options, max_file_size_option
 from linter.environment import EnvironmentSettingError, build_environment
-from linter.files import ReadProblem, default_targets, expand_targets, read_source, read_stdin
+from linter.files import ReadProblem, SourceFile, default_targets, expand_targets, read_source, read_stdin
 from linter.findings import Severity
 from linter.model.choice import VersionError
 from linter.settings import SettingsError, SettingsFinder, cli_layer
+
+if TYPE_CHECKING:
+    from linter.manifests import EmbeddedConfig
 
 SECTION_HELP = "Print only this top-level section (e.g. run_launcher, storage, retention)."
 
@@ -76,8 +80,11 @@ def render(path: str | None, output_format: str, env_files: tuple[str, ...], env
         choice, model = models.choose(requested, where, Path(target) if target != "-" else None)
     except (SettingsError, VersionError) as error:
         raise click.UsageError(str(error)) from None
-    document = parse_document(source.text, source.display_path)
+    embedded = _embedded_config(source)  # a Kubernetes manifest: the dagster.yaml its ConfigMap holds
+    document = parse_document(embedded.text if embedded else source.text, source.display_path)
     findings = lint_document(document, environment, model=model, version=choice)
+    if embedded is not None:
+        findings = [embedded.to_manifest(finding, source.display_path) for finding in findings]
     if keep_env:  # references are not read, so unset variables do not matter
         findings = [f for f in findings if f.rule != "missing-env-var"]
     errors = [f for f in findings if f.severity is Severity.ERROR]
@@ -110,3 +117,21 @@ def render(path: str | None, output_format: str, env_files: tuple[str, ...], env
     unwritten = resolved.unwritten if only is None else {}  # a section asked for by name is shown as a key
     click.echo(to_yaml(data, origins if show_origin else None, header, implied, resolved.implied_origins, expand,
                        unwritten, resolved.shared), nl=False)
+
+
+def _embedded_config(source: SourceFile) -> EmbeddedConfig | None:
+    """The one dagster.yaml a manifest holds; None for a file that is not a manifest."""
+    from linter.manifests import NO_INSTANCE_CONFIG, read_manifest
+
+    manifest = read_manifest(source.text)
+    if manifest is None:
+        return None
+    if not manifest.configs:
+        click.echo(f"{source.display_path}: error: {NO_INSTANCE_CONFIG}: nothing to render", err=True)
+        sys.exit(2)
+    if len(manifest.configs) > 1:
+        names = ", ".join(config.configmap for config in manifest.configs)
+        raise click.UsageError(f"{source.display_path} holds {len(manifest.configs)} ConfigMaps with an instance config"
+                               f" ({names}): render takes one; give it a manifest with only that ConfigMap"
+                               " (e.g. `helm template ... --show-only templates/configmap-instance.yaml`)")
+    return manifest.configs[0]

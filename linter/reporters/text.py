@@ -7,7 +7,7 @@ from typing import TextIO
 
 import click
 
-from linter.findings import Finding, Severity
+from linter.findings import EmbeddingPrefix, Finding, Severity
 from linter.reporters.report import Report, help_text, summary
 
 _SEVERITY_COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
@@ -24,6 +24,8 @@ def text_reporter(report: Report, out: TextIO) -> None:
         location = style(f"{finding.path}:{finding.line}:{finding.column}:", bold=True)
         out.write(f"{location} {severity} [{finding.rule}] {finding.message}\n")
         out.write(_code_frame(finding, report.source_lines.get(finding.path, ()), style))
+        if finding.key_path and isinstance(finding.key_path[0], EmbeddingPrefix):  # which ConfigMap's file
+            out.write(f"  = key: {finding.dotted_key_path}\n")
         if finding.suggestion is not None:
             out.write(f"  = help: {help_text(finding)}\n")
         out.write("\n")
