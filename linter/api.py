@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Mapping
 
@@ -58,8 +59,9 @@ def lint_document(
         if any(v.rule in VERSIONED_RULES for v in violations):
             from linter.version_facts import with_version_facts  # the error path only
 
+            versioned = dataclasses.replace(settings, enabled=settings.enabled & VERSIONED_RULES)  # all it compares
             violations = with_version_facts(violations, model, version,
-                                            lambda other: _violations(document, other, environ, settings))
+                                            lambda other: _violations(document, other, environ, versioned))
         if import_classes:
             from linter.custom_classes import check_custom_classes, replaces_finding  # imports and runs code
 

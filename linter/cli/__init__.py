@@ -14,11 +14,12 @@ def cli() -> None:
 
 
 from linter.cli.check import check  # noqa: E402
+from linter.cli.lsp import lsp_command  # noqa: E402
 from linter.cli.render import render  # noqa: E402
 from linter.cli.rules import explain, rules_command  # noqa: E402
 from linter.cli.schema import schema_command  # noqa: E402
 
-for command in (check, rules_command, explain, schema_command, render):
+for command in (check, rules_command, explain, schema_command, render, lsp_command):
     cli.add_command(command)
 
 
