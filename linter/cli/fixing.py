@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 import sys
 from collections.abc import Callable
 
@@ -21,10 +22,10 @@ def fix_source(target: str, source: SourceFile, lint: Callable[[str], list[Findi
     changed = fixed.text != raw
     if diff:
         if changed:
-            name = source.display_path
+            name = os.path.normpath(source.display_path).lstrip("/")  # git's a/ b/ form: `./x` and `/x` as `x`
             sys.stdout.writelines(difflib.unified_diff(raw.removeprefix("\ufeff").splitlines(keepends=True),
                                                        fixed.text.removeprefix("\ufeff").splitlines(keepends=True),
-                                                       f"a/{name.lstrip('/')}", f"b/{name.lstrip('/')}"))
+                                                       f"a/{name}", f"b/{name}"))
         return source.text, len(fixed.applied)
     if target == "-":
         sys.stdout.write(fixed.text.removeprefix("\ufeff"))
