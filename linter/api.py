@@ -66,7 +66,7 @@ def lint_document(
             from linter.custom_classes import check_custom_classes, replaces_finding  # imports and runs code
 
             violations = [v for v in violations if not replaces_finding(v.rule)]  # the import gives the verdict
-            violations.extend(check_custom_classes(document, model.catalog))
+            violations.extend(check_custom_classes(document, model.catalog, frozenset(model.schema.get("properties", {}))))
         findings.extend(_to_finding(document, v) for v in violations)
     findings = [f for f in findings if settings.is_enabled(f.rule)]
     findings = _once_per_aliased_node(document, _unique_sorted(findings))

@@ -67,12 +67,13 @@ def replaces_finding(rule: str) -> bool:
     return rule == "unchecked-class"
 
 
-def check_custom_classes(document: Document, catalog: Catalog) -> list[Violation]:
+def check_custom_classes(document: Document, catalog: Catalog, top_level_keys: frozenset = frozenset()) -> list[Violation]:
     """Import the classes instance-lint does not model named in `document` (the user's own, and those of
     unmodelled `dagster_*` packages) and check them as Dagster would load them.
 
     `document` is a parsed `linter.document.Document` (only `.data` is read); `catalog` is
-    the judged version's `DagsterModel.catalog` (its `base_classes` give each slot's base class). Returns
+    the judged version's `DagsterModel.catalog` (its `base_classes` give each slot's base class);
+    `top_level_keys`, the keys of Dagster's own instance schema (the rest may be an instance class's). Returns
     Violations (positions are added by the caller through `document.locate`), in document order:
     `unknown-class` when the module does not import, the class is missing or does not subclass the
     slot's base class; `unknown-key`, `missing-key`, `invalid-type`, `invalid-value`,
@@ -104,7 +105,7 @@ def check_custom_classes(document: Document, catalog: Catalog) -> list[Violation
         sys.path.insert(0, cwd)
     try:
         for block in blocks:
-            violations.extend(_check_block(block, catalog))
+            violations.extend(_check_block(block, catalog, document.data, top_level_keys))
     finally:
         if added and cwd in sys.path:
             sys.path.remove(cwd)
@@ -134,7 +135,7 @@ def _load_base(qualname: str) -> type | None:
         return None
 
 
-def _check_block(block: ClassBlock, catalog: Catalog) -> list[Violation]:
+def _check_block(block: ClassBlock, catalog: Catalog, data: Any, top_level_keys: frozenset) -> list[Violation]:
     module_path, class_path = (*block.path, "module"), (*block.path, "class")
     try:
         module = importlib.import_module(block.module)
@@ -167,8 +168,62 @@ def _check_block(block: ClassBlock, catalog: Catalog) -> list[Violation]:
             )
         ]
     if block.slot == "instance_class":
-        return []
+        return _check_instance_keys(block, klass, data, top_level_keys)
     return _check_config(block, klass)
+
+
+def _check_instance_keys(block: ClassBlock, klass: Any, data: Any, top_level_keys: frozenset) -> list[Violation]:
+    """The top-level keys Dagster's own schema lacks, and the instance class's own, judged against the class's
+    `config_schema()` as `dagster_instance_config` merges it into the top level."""
+    from dagster._config import Shape, process_config
+
+    try:
+        fields = klass.config_schema() if hasattr(klass, "config_schema") else {}
+        shape = Shape(fields or {})
+    except Exception as error:  # noqa: BLE001 - Dagster fails the same way when it builds the instance
+        return [Violation(RULE, (*block.path, "class"), f"`{block.class_name}.config_schema()` does not give"
+                                                         f" config fields ({_import_error(error)})", Target.VALUE)]
+    own = set(shape.fields)
+    written = {key: value for key, value in data.items() if key in own or key not in top_level_keys}
+    result = process_config(shape, written)
+    if result.success:
+        return []
+    owner = f"`{block.class_name}` (the instance class)"
+    violations: list[Violation] = []
+    for error in result.errors or []:
+        reason = getattr(getattr(error, "reason", None), "value", "")
+        error_data = getattr(error, "error_data", None)
+        at = stack_path(error.stack)
+        if reason in ("FIELD_NOT_DEFINED", "FIELDS_NOT_DEFINED"):
+            names = [error_data.field_name] if reason == "FIELD_NOT_DEFINED" else list(error_data.field_names)
+            for name in names:
+                known = sorted(own | top_level_keys) if not at else sorted(_fields_at(shape, at))
+                match = difflib.get_close_matches(str(name), known, n=1)
+                hint = f"; did you mean `{match[0]}`?" if match else ""
+                where = "at the top level: neither Dagster nor " + owner + " accepts it" if not at else f"in {owner}'s config"
+                violations.append(Violation("unknown-key", (*at, name), f"unknown key `{name}` {where}{hint}", Target.KEY,
+                                            match[0] if match else None))
+        elif reason in ("MISSING_REQUIRED_FIELD", "MISSING_REQUIRED_FIELDS"):
+            names = [error_data.field_name] if reason == "MISSING_REQUIRED_FIELD" else list(error_data.field_names)
+            keys = ", ".join(f"`{name}`" for name in names)
+            violations.append(Violation("missing-key", at or (*block.path, "class"), f"{owner} requires {keys}",
+                                        Target.KEY))
+        else:
+            message = str(getattr(error, "message", "")).strip().rstrip(".")
+            rule = "invalid-type" if reason == "RUNTIME_TYPE_MISMATCH" else "invalid-value"
+            violations.append(Violation(rule, at, f"{owner}: {message}", Target.VALUE))
+    return violations
+
+
+def _fields_at(config_type: Any, path: KeyPath) -> set[str]:
+    """The field names of the (nested) Shape at `path` of a config type; empty where there is none."""
+    for part in path:
+        fields = getattr(config_type, "fields", None)
+        if not isinstance(fields, dict) or part not in fields:
+            return set()
+        config_type = fields[part].config_type
+    fields = getattr(config_type, "fields", None)
+    return set(fields) if isinstance(fields, dict) else set()
 
 
 def _check_config(block: ClassBlock, klass: Any) -> list[Violation]:
@@ -195,7 +250,7 @@ def _check_config(block: ClassBlock, klass: Any) -> list[Violation]:
         return []
     violations: list[Violation] = []
     for error in result.errors or []:
-        violations.extend(_from_evaluation_error(block, error))
+        violations.extend(_from_evaluation_error(block, error, config_type))
     return violations
 
 
@@ -210,7 +265,7 @@ def stack_path(stack: Any) -> KeyPath:
     return tuple(path)
 
 
-def _from_evaluation_error(block: ClassBlock, error: Any) -> list[Violation]:
+def _from_evaluation_error(block: ClassBlock, error: Any, config_type: Any = None) -> list[Violation]:
     reason = getattr(getattr(error, "reason", None), "value", "")
     data = getattr(error, "error_data", None)
     inner = stack_path(error.stack)
@@ -219,10 +274,14 @@ def _from_evaluation_error(block: ClassBlock, error: Any) -> list[Violation]:
     owner = f"`{block.class_name}`"
     if reason in ("FIELD_NOT_DEFINED", "FIELDS_NOT_DEFINED"):
         names = [data.field_name] if reason == "FIELD_NOT_DEFINED" else list(data.field_names)
-        return [
-            Violation("unknown-key", (*at, name), f"`{name}` is not a config key {owner} accepts", Target.KEY)
-            for name in names
-        ]
+        known = sorted(_fields_at(config_type, inner)) if config_type is not None else []
+        found = []
+        for name in names:
+            match = difflib.get_close_matches(str(name), known, n=1)
+            hint = f": did you mean `{match[0]}`?" if match else ""
+            found.append(Violation("unknown-key", (*at, name), f"`{name}` is not a config key {owner} accepts{hint}",
+                                   Target.KEY, match[0] if match else None))
+        return found
     if reason in ("MISSING_REQUIRED_FIELD", "MISSING_REQUIRED_FIELDS"):
         names = [data.field_name] if reason == "MISSING_REQUIRED_FIELD" else list(data.field_names)
         keys = ", ".join(f"`{name}`" for name in names)

@@ -29,7 +29,52 @@ def validate(data: Any, model: DagsterModel, source_text: SourceText = lambda _p
     agent = model.catalog.agent
     for error in model.validator().iter_errors(data):
         violations.extend(_translate(error, data, source_text, agent))
+    violations = _keys_of_a_custom_instance_class(violations, data, model)
+    violations = [_with_required_fields(v, data, model) for v in violations]
     return _retention_findings_as_invalid_retention(_drop_missing_keys_explained_by_typos(violations))
+
+
+def _with_required_fields(violation: Violation, data: Any, model: DagsterModel) -> Violation:
+    """A class block missing its `config`: the message names the fields the class's config requires."""
+    if violation.rule != "missing-key" or not violation.message.endswith("required key `config`"):
+        return violation
+    from linter.schema_paths import schema_at
+
+    config = schema_at(model, data, (*violation.key_path, "config")) or {}
+    required = config.get("required") or []
+    if not required:
+        return violation
+    fields = ", ".join(f"`{name}`" for name in required)
+    return violation._replace(message=f"{violation.message}: {_class_of(data, violation.key_path)} requires"
+                                      f" {fields} in it, e.g. `config: {{{required[0]}: …}}`")
+
+
+def _class_of(data: Any, path: KeyPath) -> str:
+    block = data
+    for part in path:
+        block = block.get(part) if isinstance(block, dict) else None
+    name = block.get("class") if isinstance(block, dict) else None
+    return f"`{name}`" if isinstance(name, str) else "the class"
+
+
+def _keys_of_a_custom_instance_class(violations: list[Violation], data: Any, model: DagsterModel) -> list[Violation]:
+    """With an `instance_class` instance-lint does not model, Dagster merges the class's `config_schema()`
+    into the top level (`dagster_instance_config`): the top-level keys Dagster's own schema lacks may be
+    the class's. One `unchecked-class` note names them (with `--import-classes` they are checked against
+    the class itself, `linter.custom_classes`); a close match to a Dagster key is said in it."""
+    from linter.rules.classes import custom_instance_class
+
+    block = custom_instance_class(data, model.catalog)
+    extra = [v for v in violations if v.rule == "unknown-key" and len(v.key_path) == 1] if block else []
+    if not extra:
+        return violations
+    names = ", ".join(f"`{v.key_path[0]}`" + (f" (close to `{v.suggestion}`)" if v.suggestion else "") for v in extra)
+    message = (f"{names}: not {'a key' if len(extra) == 1 else 'keys'} of Dagster's instance config; `instance_class`"
+               f" is `{block.module}.{block.class_name}`, whose `config_schema()` Dagster merges into the top level,"
+               " so they may be its own: they were not checked; run `instance-lint check --import-classes` to check"
+               " them against the class")
+    note = Violation("unchecked-class", extra[0].key_path, message, Target.KEY)
+    return [note if v is extra[0] else v for v in violations if v is extra[0] or v not in extra]
 
 
 def _surely_valid(data: Any, schema: Any) -> bool:

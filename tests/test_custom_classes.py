@@ -106,3 +106,56 @@ def test_import_classes_without_dagster_is_a_usage_error(in_project, monkeypatch
     result = CliRunner().invoke(cli, ["check", "--import-classes", str(path)])
     assert result.exit_code == 2, result.output
     assert "Dagster is not" in result.output and "pip install" in result.output
+
+
+INSTANCE = f"instance_class:\n  module: {PACKAGE}.instance\n  class: AcmeInstance\n"
+
+
+def test_keys_of_a_custom_instance_class_are_one_note_without_import_classes(in_project):
+    """Issue 15: Dagster merges the instance class's `config_schema()` into the top level; without importing
+    it, its keys are one `unchecked-class` info naming the class, not `unknown-key` errors."""
+    text = INSTANCE + "acme_region: eu-west-1\nacme_retries: 5\n"
+    [note] = lint_text(text, "dagster.yaml", env={})
+    assert (note.span.line, note.rule, note.severity) == (4, "unchecked-class", Severity.INFO)
+    assert "`acme_region`, `acme_retries`" in note.message and f"`{PACKAGE}.instance.AcmeInstance`" in note.message
+    assert "--import-classes" in note.message
+
+
+def test_keys_of_a_custom_instance_class_are_checked_against_it_with_import_classes(in_project):
+    # the near miss: every extra key is the class's, with values of its types
+    assert lint(INSTANCE + "acme_region: eu-west-1\nacme_retries: 5\n") == []
+    # a misspelt key gets a did-you-mean among the class's and Dagster's keys; a wrong type is an error
+    findings = lint_text(INSTANCE + "acme_regon: eu-west-1\nacme_retries: many\n", "dagster.yaml", env={},
+                         import_classes=True)
+    found = {(f.span.line, f.rule, f.suggestion) for f in findings}
+    assert (4, "unknown-key", "acme_region") in found
+    assert (5, "invalid-type", None) in found
+    # the class requires `acme_region`: leaving it out is what Dagster refuses (said at `class:`)
+    assert lint(INSTANCE + "acme_retries: 5\n") == [(3, "missing-key")]
+
+
+@pytest.mark.parametrize("extra, accepted", [
+    ("acme_region: eu-west-1\nacme_retries: 5\n", True),
+    ("acme_regon: eu-west-1\n", False),
+    ("acme_region: eu-west-1\nacme_retries: many\n", False),
+    ("acme_retries: 5\n", False),
+])
+def test_real_dagster_agrees_on_the_instance_class_keys(in_project, tmp_path, monkeypatch, extra, accepted):
+    from dagster._core.errors import DagsterInvalidConfigError
+    from dagster._core.instance.config import dagster_instance_config
+
+    (tmp_path / "dagster.yaml").write_text(INSTANCE + extra)
+    monkeypatch.syspath_prepend(str(PROJECT))  # where Dagster's processes find the project's code
+    try:
+        dagster_instance_config(str(tmp_path))
+        verdict = True
+    except DagsterInvalidConfigError:
+        verdict = False
+    assert verdict is accepted
+    assert (lint(INSTANCE + extra) == []) is accepted
+
+
+def test_misspelt_config_field_of_a_custom_class_gets_a_did_you_mean(in_project):
+    [finding] = lint_text(config("NomadRunLauncher", "  config:\n    adress: http://nomad:4646\n"), "dagster.yaml",
+                          env={}, import_classes=True)
+    assert (finding.span.line, finding.rule, finding.suggestion) == (5, "unknown-key", "address")

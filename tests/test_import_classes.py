@@ -19,7 +19,7 @@ CONFIG = "run_launcher:\n  module: my_company.launchers\n  class: MyLauncher\n"
 def fake_custom_classes(monkeypatch):
     calls = []
 
-    def check_custom_classes(document, catalog):
+    def check_custom_classes(document, catalog, top_level_keys=frozenset()):
         calls.append(document.filename)
         return [Violation("unknown-class", ("run_launcher", "class"), "`MyLauncher` is not in `my_company.launchers`",
                           Target.VALUE)]

@@ -290,7 +290,7 @@ def test_installed_third_party_class_is_checked():
     bad = block("run_launcher", "dagster_celery.launcher", "CeleryRunLauncher", "brokr: pyamqp://guest@rabbitmq//\n")
     [finding] = [f for f in findings(bad, import_classes=True) if f.rule != "unchecked-class"]
     assert (finding.span.line, finding.rule) == (5, "unknown-key")
-    assert finding.message == "`brokr` is not a config key `CeleryRunLauncher` accepts"
+    assert finding.message == "`brokr` is not a config key `CeleryRunLauncher` accepts: did you mean `broker`?"
 
 
 def test_missing_package_is_an_unknown_class_error():

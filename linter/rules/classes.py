@@ -461,3 +461,12 @@ def unknown_dagster_class(context: RuleContext) -> Iterator[Violation]:
         violation = unknown_class_violation(block, context.catalog)
         if violation is not None:
             yield violation
+
+
+def custom_instance_class(data: Any, catalog: Catalog) -> ClassBlock | None:
+    """The `instance_class` block when it names a class instance-lint does not model (the user's own, or an
+    unmodelled `dagster_*` package's): Dagster merges its `config_schema()` into the top level."""
+    block = next((b for b in class_blocks(data, catalog) if b.slot == "instance_class"), None)
+    if block is None or catalog.names_agent(data):
+        return None
+    return block if not is_dagster_module(block.module) or is_unchecked(block, catalog) else None
