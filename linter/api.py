@@ -77,7 +77,10 @@ def lint_document(
 
 def _violations(document: Document, model: DagsterModel, environ: Mapping[str, str],
                 settings: Settings) -> list[Violation]:
-    violations = schema.validate(document.data, model, lambda path: _source_text(document, path))
+    from linter.rules.classes import with_meant_classes
+
+    judged = with_meant_classes(document.data, model.catalog)  # a wrong module: the config still judged
+    violations = schema.validate(judged, model, lambda path: _source_text(document, path))
     context = RuleContext(document.data, model, environ, document)
     violations.extend(run_checks(context, settings.is_enabled))
     if any(v.rule == "unknown-key" for v in violations):

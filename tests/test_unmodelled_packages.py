@@ -201,7 +201,9 @@ def test_rule_can_be_ignored():
     ],
 )
 def test_typo_of_a_modelled_package_is_an_error(module, class_name, at, suggestion):
-    found = findings(block("run_launcher", module, class_name))
+    # the block has no `config`: where the class names one shipped launcher, that launcher's required config is
+    # also reported (issue 15: the config is judged against the class meant); here only the class verdict counts
+    found = [f for f in findings(block("run_launcher", module, class_name)) if f.rule != "missing-key"]
     assert [(f.rule, f.key_path[-1]) for f in found] == [("unknown-class", at)], [f.message for f in found]
     if suggestion is not None:
         assert found[0].suggestion == suggestion

@@ -470,3 +470,31 @@ def custom_instance_class(data: Any, catalog: Catalog) -> ClassBlock | None:
     if block is None or catalog.names_agent(data):
         return None
     return block if not is_dagster_module(block.module) or is_unchecked(block, catalog) else None
+
+
+def with_meant_classes(data: Any, catalog: Catalog) -> Any:
+    """`data`, where a class block names a shipped class under a module that does not export it
+    (`module: dagster_postgres.event_log`, `class: PostgresScheduleStorage`) and the class name is exactly
+    one class of that slot: with that class's module, so that its `config` is judged against the class
+    meant. The wrong module stays an `unknown-class` error (the rules see the file as written)."""
+    if not isinstance(data, dict):
+        return data
+    meant = []
+    for block in class_blocks(data, catalog):
+        if not is_dagster_module(block.module) or block.slot == "instance_class":
+            continue
+        if resolve_entry(catalog, block.slot, block.module, block.class_name) is not None:
+            continue
+        same_name = [e for e in catalog.in_slot(block.slot) if e.class_name == block.class_name]
+        if len(same_name) == 1:
+            meant.append((block.path, same_name[0].modules[0]))
+    if not meant:
+        return data
+    copied = dict(data)
+    for path, module in meant:
+        parent = copied
+        for part in path[:-1]:
+            parent[part] = dict(parent[part])
+            parent = parent[part]
+        parent[path[-1]] = {**parent[path[-1]], "module": module}
+    return copied
