@@ -13,9 +13,10 @@ any shell operator (`${PG_HOST:-localhost}`), in any string value Dagster reads,
 value to Docker, ECS or Kubernetes as it is, and none of them expands `$NAME` there (Kubernetes
 expands only `$(NAME)`, which is not reported).
 
-Not reported, because another program reads the text and may expand it: the pass-through
-sections (`run_k8s_config`, `container_kwargs`, `run_task_kwargs`, container `command`/`args`
-run by a shell...) and `python_logs.dagster_handler_config` (handler arguments and logging
+Reported in the container-level lists nothing expands either: volume specs (Docker
+`container_kwargs.volumes`, K8s `volumes`/`volume_mounts`, ECS `mount_points`). Not reported, because another program reads the text and may expand it:
+the other pass-through sections (`run_k8s_config`, the rest of `container_kwargs`, `run_task_kwargs`,
+container `command`/`args` run by a shell...) and `python_logs.dagster_handler_config` (handler arguments and logging
 formats, where `$name` is the `string.Template` style of `logging.Formatter`). Windows `%NAME%` is
 not reported either: it is cmd.exe-only syntax, and `%XX` is URL percent-encoding in
 `postgres_url`/`mysql_url`.
@@ -51,12 +52,17 @@ PASS_THROUGH_KEYS = frozenset({
     "server_sidecar_containers",
     "run_resources",
     "server_resources",
-    "volumes",
-    "volume_mounts",
     "command",
     "args",
     "entrypoint",
 })
+# Inside a pass-through section, what its reader hands on without expanding `$NAME`: docker-py passes
+# `container_kwargs.volumes` to the Docker API as written (only docker compose expands). (`environment`
+# there is refused: conflicting-keys.)
+EXPANDED_BY_NOBODY = {"container_kwargs": frozenset({"volumes"})}
+# Volume specs: Docker, Kubernetes (`volumes`, `volume_mounts`; only `subPathExpr` takes `$(NAME)`) and ECS
+# (`mount_points`) mount them as written.
+_VOLUME_KEYS = frozenset({"volumes", "volume_mounts", "mount_points"})
 _DIRECTORY_KEYS = ("base_dir", "local_dir", "path", "directory")
 _HOST_KEYS = ("hostname", "host", "endpoint_url", "postgres_url", "mysql_url")
 
@@ -75,7 +81,13 @@ def _strings(value: Any, path: KeyPath, seen: set[int]) -> Iterator[tuple[KeyPat
         seen.add(id(value))
         items = value.items() if isinstance(value, dict) else enumerate(value)
         for key, child in items:
-            if key in PASS_THROUGH_KEYS or (isinstance(value, dict) and key == "env"):
+            if isinstance(value, dict) and key == "env":
+                continue
+            if key in EXPANDED_BY_NOBODY and isinstance(child, dict):
+                for inner in EXPANDED_BY_NOBODY[key] & set(child):
+                    yield from _strings(child[inner], (*path, key, inner), seen)
+                continue
+            if key in PASS_THROUGH_KEYS:
                 continue
             yield from _strings(child, (*path, key), seen)
 
@@ -99,6 +111,9 @@ def _effect(path: KeyPath, value: str, reference: str) -> str:
         name = value.split("=", 1)[0]
         return (f"the launcher sets `{name}` to the literal text `{value.split('=', 1)[1]}` (Docker, ECS and "
                 f"Kubernetes do not expand `$NAME` in it); list `{name}` alone to pass the launcher's own `{name}`")
+    if any(part in _VOLUME_KEYS for part in path if isinstance(part, str)):
+        return (f"the container runtime mounts `{value}` as written (Docker, Kubernetes and ECS do not expand"
+                " `$NAME` in volume specs)")
     if key.endswith(_DIRECTORY_KEYS) or key.endswith("_dir"):
         return f"it creates and uses a directory literally named `{reference}`"
     if key in _HOST_KEYS:
@@ -126,10 +141,10 @@ def shell_style_reference(context: RuleContext) -> Iterator[Violation]:
         whole = match.group() == value
         suggestion = None
         fix = f"use `{{env: {name}}}` instead" if whole else "write the value out, or set the whole value with `{env: NAME}`"
-        if whole and _resolves_env_at(data, path, context.model):
-            suggestion = f"{{env: {name}}}"
-        elif whole:
+        if not _resolves_env_at(data, path, context.model):
             fix = "write the value out: Dagster does not resolve `env:` in this field"
+        elif whole:
+            suggestion = f"{{env: {name}}}"
         if match["operator"]:
             fix += " (`env:` has no default value: set the variable)"
         message = (f"`{format_key_path(path)}` contains the shell-style reference `{reference}`, which Dagster "
