@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from linter.resolve import Resolved
 from linter.rules.agent import token_public_part
 from linter.rules.secrets import is_secret_name, url_has_password  # what counts as a secret
+from linter.rules.placeholder_strings import is_placeholder_text
 from linter.rules.shell_references import has_shell_reference
 from linter.yaml11 import STR, resolve_plain
 
@@ -40,8 +41,8 @@ def redact(value: Any, key: Any = None, env_sources: dict | None = None, path: t
     if isinstance(key, str):
         if key.lower().endswith(("url", "uri")) and url_has_password(value):
             masked = _mask_url(value)
-        elif isinstance(value, str) and has_shell_reference(value):
-            pass  # `${NAME}` is no secret: the literal text Dagster gets (placeholder-value says so)
+        elif isinstance(value, str) and (has_shell_reference(value) or is_placeholder_text(value)):
+            pass  # `${NAME}`, `...` are no secret: the literal text Dagster gets (placeholder-value says so)
         elif key == "agent_token" and isinstance(value, str) and token_public_part(value):
             masked = token_public_part(value) + MASK  # the organization the agent derives its URL from stays
         elif is_secret_name(key) and isinstance(value, (str, int, float)) and not isinstance(value, bool):

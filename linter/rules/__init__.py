@@ -89,6 +89,7 @@ def _load_check_modules() -> None:
         components,
         ambiguous_scalars,
         shell_references,
+        placeholder_strings,
         agent,
         ineffective,
         unmodelled,

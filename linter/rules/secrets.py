@@ -36,6 +36,7 @@ from urllib.parse import urlsplit
 
 from linter.findings import KeyPath, Target, Violation, format_key_path
 from linter.rules import RuleContext, check
+from linter.rules.placeholder_strings import is_placeholder_text
 from linter.rules.shell_references import has_shell_reference
 
 _SECRET_WORDS = re.compile(
@@ -149,8 +150,8 @@ def _walk(node: Any, path: KeyPath, active: set[int]) -> Iterator[Violation]:
             child = (*path, key)
             if isinstance(key, str):
                 lowered = key.lower()
-                if isinstance(value, str) and has_shell_reference(value):
-                    continue  # `${PASSWORD}`: a reference, not a secret (placeholder-value, if Dagster reads it)
+                if isinstance(value, str) and (has_shell_reference(value) or is_placeholder_text(value)):
+                    continue  # `${PASSWORD}`, `changeme`: no secret (placeholder-value, if Dagster reads it)
                 if lowered.endswith(_URL_SUFFIXES) and url_has_password(value):
                     yield _secret_violation(child, value, "a URL with a password")
                     continue

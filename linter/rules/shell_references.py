@@ -72,7 +72,8 @@ def has_shell_reference(text: str) -> bool:
     return _REFERENCE.search(text) is not None
 
 
-def _strings(value: Any, path: KeyPath, seen: set[int]) -> Iterator[tuple[KeyPath, str]]:
+def strings_dagster_reads(value: Any, path: KeyPath, seen: set[int]) -> Iterator[tuple[KeyPath, str]]:
+    """Every string value under `value` with its path, less what other programs read (PASS_THROUGH_KEYS)."""
     if isinstance(value, str):
         yield path, value
     elif isinstance(value, (dict, list)):
@@ -85,11 +86,11 @@ def _strings(value: Any, path: KeyPath, seen: set[int]) -> Iterator[tuple[KeyPat
                 continue
             if key in EXPANDED_BY_NOBODY and isinstance(child, dict):
                 for inner in EXPANDED_BY_NOBODY[key] & set(child):
-                    yield from _strings(child[inner], (*path, key, inner), seen)
+                    yield from strings_dagster_reads(child[inner], (*path, key, inner), seen)
                 continue
             if key in PASS_THROUGH_KEYS:
                 continue
-            yield from _strings(child, (*path, key), seen)
+            yield from strings_dagster_reads(child, (*path, key), seen)
 
 
 def _resolves_env_at(data: dict, path: KeyPath, model: DagsterModel) -> bool:
@@ -113,7 +114,8 @@ def _effect(path: KeyPath, value: str, reference: str) -> str:
                 f"Kubernetes do not expand `$NAME` in it); list `{name}` alone to pass the launcher's own `{name}`")
     if any(part in _VOLUME_KEYS for part in path if isinstance(part, str)):
         return (f"the container runtime mounts `{value}` as written (Docker, Kubernetes and ECS do not expand"
-                " `$NAME` in volume specs)")
+                " `$NAME` in volume specs; if a step such as `envsubst` renders this file first, check what it"
+                " renders: `envsubst < dagster.yaml | instance-lint check -`)")
     if key.endswith(_DIRECTORY_KEYS) or key.endswith("_dir"):
         return f"it creates and uses a directory literally named `{reference}`"
     if key in _HOST_KEYS:
@@ -132,7 +134,7 @@ def shell_style_reference(context: RuleContext) -> Iterator[Violation]:
     data = context.data
     if not isinstance(data, dict):
         return
-    for path, value in _strings(data, (), set()):
+    for path, value in strings_dagster_reads(data, (), set()):
         match = _REFERENCE.search(value)
         if match is None:
             continue
