@@ -237,9 +237,6 @@ class _Resolver:
     def _rebase(self, src: Path_, out: Path_) -> dict:
         """Origins for a block written at `src` but shown at `out` (run_queue -> run_coordinator.config)."""
         found = {}
-        for path, origin in list(self.origins.items()):
-            if path[: len(out)] == out and origin == DEFAULT:
-                continue
         value = self.data.get(src[0])
         for leaf in _leaf_paths(value, ()):
             target = (*out, *leaf)

@@ -36,7 +36,7 @@ def validate(data: Any, model: DagsterModel, source_text: SourceText = lambda _p
 
 def _with_required_fields(violation: Violation, data: Any, model: DagsterModel) -> Violation:
     """A class block missing its `config`: the message names the fields the class's config requires."""
-    if violation.rule != "missing-key" or not violation.message.endswith("required key `config`"):
+    if violation.rule != "missing-key" or violation.message != _missing_message(violation.key_path, "config"):
         return violation
     from linter.schema_paths import schema_at
 
@@ -348,10 +348,12 @@ def _missing_keys(error, path: KeyPath, agent: AgentFacts | None = None) -> Iter
                 Target.KEY,
             )
         elif key not in error.instance:
-            owner = f"`{_dotted(path)}`" if path else "the instance config"
-            yield Violation(
-                "missing-key", path, f"{owner} is missing the required key `{key}`", Target.KEY, None
-            )
+            yield Violation("missing-key", path, _missing_message(path, key), Target.KEY, None)
+
+
+def _missing_message(path: KeyPath, key: str) -> str:
+    owner = f"`{_dotted(path)}`" if path else "the instance config"
+    return f"{owner} is missing the required key `{key}`"
 
 
 def _empty_selector(error, path: KeyPath) -> Violation:

@@ -1,7 +1,8 @@
 """A small Language Server Protocol client over a subprocess's stdio: JSON-RPC with Content-Length frames.
 
 What an editor does, and no more: requests wait for their response, notifications are queued and
-waited for by method. Used by tests/test_language_server.py and benchmarks/lsp.py.
+waited for by method. Used by tests/test_language_server.py, tests/test_yaml_language_server.py and
+benchmarks/lsp.py.
 """
 
 from __future__ import annotations
@@ -18,12 +19,13 @@ from typing import Any, Callable
 class LspClient:
     def __init__(self, command: list[str], cwd: Path | None = None, env: dict | None = None) -> None:
         self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        stderr=subprocess.PIPE, cwd=cwd, env=env)
+                                        stderr=subprocess.DEVNULL, cwd=cwd, env=env)  # unread: never a full pipe
         self.next_id = 0
         self.responses: dict[int, Any] = {}
         self.notifications: queue.Queue = queue.Queue()
         self.arrived = threading.Condition()
         self.settings: dict[str, Any] = {}  # answers to the server's workspace/configuration, by section
+        self.sending = threading.Lock()  # the reader thread answers the server's requests too
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self) -> None:
@@ -47,15 +49,16 @@ class LspClient:
             elif "method" in message and "id" in message:  # a request from the server
                 result = None
                 if message["method"] == "workspace/configuration":
-                    result = [self.settings.get(item.get("section")) for item in message["params"]["items"]]
+                    result = [self.settings.get(item.get("section"), {}) for item in message["params"]["items"]]
                 self._send({"jsonrpc": "2.0", "id": message["id"], "result": result})
             else:
                 self.notifications.put((time.perf_counter(), message))
 
     def _send(self, message: dict) -> None:
         body = json.dumps(message).encode()
-        self.process.stdin.write(f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
-        self.process.stdin.flush()
+        with self.sending:
+            self.process.stdin.write(f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
+            self.process.stdin.flush()
 
     def request(self, method: str, params: Any, timeout: float = 30) -> Any:
         self.next_id += 1
@@ -101,5 +104,5 @@ class LspClient:
         finally:
             if self.process.poll() is None:
                 self.process.kill()
-            for stream in (self.process.stdin, self.process.stdout, self.process.stderr):
+            for stream in (self.process.stdin, self.process.stdout):
                 stream.close()

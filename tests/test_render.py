@@ -316,15 +316,6 @@ def test_render_of_the_docs_samples_matches_dagster(stem, tmp_path, monkeypatch)
     _assert_matches_dagster(fixture, dict(load_markers(fixture).env), tmp_path, monkeypatch)
 
 
-@pytest.mark.parametrize("fixture", ALL_FIXTURES, ids=[fixture_id(p) for p in ALL_FIXTURES])
-def test_rendered_file_behaves_as_the_original(fixture, tmp_path, monkeypatch):
-    """Issue 13: for every fixture Dagster accepts, Dagster built from the rendered file behaves as Dagster
-    built from the original (`_assert_rendered_behaves_as_the_original`)."""
-    if not _accepted(fixture):
-        pytest.skip("Dagster refuses this fixture")
-    _assert_rendered_behaves_as_the_original(fixture, dict(load_markers(fixture).env), tmp_path, monkeypatch)
-
-
 @pytest.mark.parametrize("stem", DOCS_REFUSED)
 def test_render_refuses_the_docs_variants_dagster_refuses(stem):
     fixture = _corpus(stem)

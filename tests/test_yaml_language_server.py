@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import json
 import os
-import queue
 import re
 import shutil
-import subprocess
-import threading
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from lsp_client import LspClient
 
 REPO = Path(__file__).resolve().parent.parent
 SERVER = REPO / ".ci" / "node" / "node_modules" / "yaml-language-server" / "bin" / "yaml-language-server"
@@ -32,95 +31,30 @@ if shutil.which("node") is None:
     pytest.skip("Node.js is not installed: cannot run yaml-language-server", allow_module_level=True)
 
 
-class LanguageServer:
-    """A minimal LSP client: JSON-RPC with Content-Length framing over the server's stdio."""
+class LanguageServer(LspClient):
+    """The LSP client of tests/lsp_client.py, waiting for the diagnostics of several files at once."""
 
     def __init__(self, command: list[str]) -> None:
-        self.process = subprocess.Popen(
-            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
-        )
-        self.next_id = 0
-        self.settings: dict[str, Any] = {}  # answers to workspace/configuration, by section
-        self.responses: dict[int, queue.Queue] = {}
+        super().__init__(command)
         self.diagnostics: dict[str, list[dict[str, Any]]] = {}
-        self.diagnostics_seen = threading.Condition()
-        self.last_diagnostics = time.monotonic()
-        self.lock = threading.Lock()
-        threading.Thread(target=self._read_loop, daemon=True).start()
 
-    def _send(self, message: dict[str, Any]) -> None:
-        body = json.dumps({"jsonrpc": "2.0", **message}).encode()
-        with self.lock:
-            self.process.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
-            self.process.stdin.flush()
-
-    def _read_loop(self) -> None:
-        stream = self.process.stdout
-        while True:
-            length = None
-            while True:
-                line = stream.readline()
-                if not line:
-                    return
-                if line in (b"\r\n", b"\n"):
-                    break
-                name, _, value = line.decode().partition(":")
-                if name.lower() == "content-length":
-                    length = int(value)
-            message = json.loads(stream.read(length))
-            if "id" in message and "method" in message:  # a request from the server
-                result = None
-                if message["method"] == "workspace/configuration":  # the server pulls its settings
-                    items = message["params"]["items"]
-                    result = [self.settings.get(item.get("section"), {}) for item in items]
-                self._send({"id": message["id"], "result": result})
-            elif "id" in message:
-                self.responses.setdefault(message["id"], queue.Queue()).put(message)
-            elif message.get("method") == "textDocument/publishDiagnostics":
-                with self.diagnostics_seen:
-                    self.diagnostics[message["params"]["uri"]] = message["params"]["diagnostics"]
-                    self.last_diagnostics = time.monotonic()
-                    self.diagnostics_seen.notify_all()
-
-    def request(self, method: str, params: dict[str, Any]) -> Any:
-        self.next_id += 1
-        answer = self.responses.setdefault(self.next_id, queue.Queue())
-        self._send({"id": self.next_id, "method": method, "params": params})
+    def request(self, method: str, params: Any, timeout: float = TIMEOUT) -> Any:
         try:
-            message = answer.get(timeout=TIMEOUT)
-        except queue.Empty:
-            raise AssertionError(f"yaml-language-server did not answer {method} in {TIMEOUT}s") from None
-        assert "error" not in message, message
-        return message["result"]
-
-    def notify(self, method: str, params: dict[str, Any]) -> None:
-        self._send({"method": method, "params": params})
+            return super().request(method, params, timeout)
+        except TimeoutError:
+            raise AssertionError(f"yaml-language-server did not answer {method} in {timeout}s") from None
 
     def wait_for_diagnostics(self, uris: list[str], quiet: float = 1.5) -> dict[str, list]:
         """The latest diagnostics of each uri, once all have some and none came for `quiet` s."""
         deadline = time.monotonic() + TIMEOUT
-        with self.diagnostics_seen:
-            while not (
-                all(uri in self.diagnostics for uri in uris)
-                and time.monotonic() - self.last_diagnostics >= quiet
-            ):
-                left = deadline - time.monotonic()
-                assert left > 0, f"no diagnostics for {set(uris) - set(self.diagnostics)} in {TIMEOUT}s"
-                self.diagnostics_seen.wait(timeout=min(left, quiet))
-            return {uri: self.diagnostics[uri] for uri in uris}
-
-    def close(self) -> None:
-        try:
-            if self.process.poll() is None:
-                self.request("shutdown", {})
-                self.notify("exit", {})
-                self.process.wait(timeout=5)
-        except Exception:  # noqa: BLE001 - the server is killed below anyway
-            pass
-        finally:
-            if self.process.poll() is None:
-                self.process.kill()
-                self.process.wait(timeout=5)
+        while True:
+            try:
+                _, params = self.wait_for("textDocument/publishDiagnostics", timeout=quiet)
+                self.diagnostics[params["uri"]] = params["diagnostics"]
+            except TimeoutError:
+                if all(uri in self.diagnostics for uri in uris):
+                    return {uri: self.diagnostics[uri] for uri in uris}
+            assert time.monotonic() < deadline, f"no diagnostics for {set(uris) - set(self.diagnostics)} in {TIMEOUT}s"
 
 
 def readme_globs() -> list[str]:
