@@ -18,7 +18,7 @@ from linter.model import DagsterModel, version_key
 from linter.model.store import load_model, supported_versions
 from linter.rulebook import VERSIONED_RULES
 
-_DID_YOU_MEAN = re.compile(r"[:;] did you mean `[^`]*`\?")
+_DID_YOU_MEAN = re.compile(r"[:;] did you mean `[^`]*`(?: [^?]*)?\?")
 
 Judge = Callable[[DagsterModel], list[Violation]]
 

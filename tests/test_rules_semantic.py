@@ -288,6 +288,8 @@ EXPECTED: dict[str, set[tuple[str, tuple]]] = {
     "mysql-url-unknown-driver.yaml": {("invalid-value", ("storage", "mysql", "mysql_url"))},
     "mysql-db-hostname-with-port.yaml": {("invalid-value", ("run_storage", "config", "mysql_db", "hostname"))},
     "class-misspelt-module.yaml": {("unknown-class", ("run_launcher", "module"))},
+    "class-misspelt-module-and-class.yaml": {("unknown-class", ("compute_logs", "module"))},
+    "class-unknown-in-another-module.yaml": {("unknown-class", ("compute_logs", "module"))},
     "class-misspelt-class.yaml": {("unknown-class", ("run_launcher", "class"))},
     "class-of-another-kind.yaml": {("unknown-class", ("run_launcher", "class"))},
     "class-not-at-module-path.yaml": {("unknown-class", ("run_launcher", "module"))},
@@ -301,6 +303,9 @@ SUGGESTIONS = {
     "python-log-level-unknown.yaml": "WARNING",
     "ecs-launcher-run-task-kwargs-unknown-key.yaml": "launchType",
     "class-misspelt-module.yaml": "dagster_k8s.launcher",
+    # the module suggested is one the meant class is imported from (LocalComputeLogManager's, S3's)
+    "class-misspelt-module-and-class.yaml": "dagster.core.storage.local_compute_log_manager",
+    "class-unknown-in-another-module.yaml": "dagster_aws.s3.compute_log_manager",
     "class-misspelt-class.yaml": "K8sRunLauncher",
     "class-not-at-module-path.yaml": "dagster.core.launcher",
     "class-misspelt-package.yaml": "dagster_aws.s3",
@@ -877,3 +882,33 @@ def test_instance_class_pairs():
     assert at("dagster_k8s", "K8sRunLauncher") == "class"  # a run launcher, not an instance class
     assert at("dagster_k8", "MyInstance") == "module"
     assert at("my_company.instance", "MyInstance") is None
+
+
+def _misspellings(word: str) -> list[str]:
+    """A letter dropped near the end, and a letter swapped in the middle: two typos of `word`."""
+    middle = len(word) // 2
+    return [word[:-2] + word[-1], word[:middle] + word[middle + 1] + word[middle] + word[middle + 2:]]
+
+
+@pytest.mark.parametrize("slot", sorted({entry.slot for entry in NEWEST.catalog.entries}))
+def test_a_suggested_module_exports_the_class_meant(slot):
+    """Issue 15: a module suggested for a misspelt pair is one the class the message names is imported from
+    (not a module of another class of the slot), over every shipped class of the generated catalog."""
+    catalog = NEWEST.catalog
+    exported = {(entry.class_name, module) for entry in catalog.in_slot(slot) for module in entry.modules}
+    checked = 0
+    for entry in catalog.in_slot(slot):
+        module = min(entry.modules, key=len)
+        for wrong_module in _misspellings(module):
+            for class_name in [entry.class_name, *_misspellings(entry.class_name)]:
+                block = ClassBlock(slot, catalog.slot_paths[slot], wrong_module, class_name, None, False)
+                violation = unknown_class_violation(block, catalog)
+                if violation is None or violation.key_path[-1] != "module" or violation.suggestion is None:
+                    continue
+                named = re.search(r"did you mean `([^`]+)` from `([^`]+)`", violation.message)
+                meant = named[1] if named else class_name
+                if "." not in violation.suggestion and not named and (meant, violation.suggestion) not in exported:
+                    continue  # a misspelt package: the package is suggested, the module path is judged next
+                assert (meant, violation.suggestion) in exported, violation.message
+                checked += 1
+    assert checked, slot

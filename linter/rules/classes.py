@@ -216,7 +216,12 @@ def _unknown_class_violation(block: ClassBlock, catalog: Catalog) -> Violation:
         )
     same_module = [e.class_name for e in in_slot if _accepts_module(e, block.module)]
     suggestion = closest(block.class_name, same_module) or closest(block.class_name, [e.class_name for e in in_slot])
-    if suggestion:
+    if suggestion and suggestion not in same_module:  # the module must change too: say to what
+        entries = [e for e in in_slot if e.class_name == suggestion]
+        module = _preferred({m for e in entries for m in _home_modules(e)})[0]
+        message = (f"`{block.class_name}` is not {_a(noun)} {_shipper(block.module)} ships: did you mean"
+                   f" `{suggestion}` (module `{module}`)?")
+    elif suggestion:
         message = f"`{block.class_name}` is not {_a(noun)} {_shipper(block.module)} ships: did you mean `{suggestion}`?"
     else:
         message = f"`{block.class_name}` is not {_a(noun)} {_shipper(block.module)} ships in `{block.module}`"
@@ -228,17 +233,31 @@ def _shipper(module: str) -> str:
     return "dagster-cloud" if top_package(module) == "dagster_cloud" else "Dagster"
 
 
-def _module_near_miss(block: ClassBlock, candidates: set[str]) -> Violation | None:
-    suggestion = closest(block.module, _preferred(candidates))
+def _module_near_miss(block: ClassBlock, candidates: set[str], catalog: Catalog) -> Violation | None:
+    """A misspelt module of a misspelt class (both are wrong when this is asked): the module suggested is
+    one the slot's class nearest to `block.class_name` is imported from."""
+    meant = _meant_class(block, catalog)
+    exporting = {module for entry in catalog.in_slot(block.slot) if entry.class_name == meant for module in entry.modules}
+    suggestion = closest(block.module, _preferred(candidates & exporting))
     if suggestion is None:
         return None
+    noun = catalog.slot_nouns[block.slot]
     return Violation(
         "unknown-class",
         (*block.path, "module"),
-        f"`{block.module}` is not a module {_shipper(block.module)} ships: did you mean `{suggestion}`?",
+        f"{_shipper(block.module)} ships no {noun} in `{block.module}`, and none named `{block.class_name}`:"
+        f" did you mean `{meant}` from `{suggestion}`?",
         Target.VALUE,
         suggestion,
     )
+
+
+def _meant_class(block: ClassBlock, catalog: Catalog) -> str | None:
+    """The slot's class nearest to `block.class_name`, those of the module's own package first
+    (`dagster_aws.s3...` + `DefaultComputeLogManager` means S3's, though Local's is importable there too)."""
+    in_slot = catalog.in_slot(block.slot)
+    own = [entry.class_name for entry in in_slot if top_package(entry.qualname) == top_package(block.module)]
+    return closest(block.class_name, own) or closest(block.class_name, [entry.class_name for entry in in_slot])
 
 
 def _package_near_miss(block: ClassBlock, catalog: Catalog) -> Violation | None:
@@ -248,9 +267,17 @@ def _package_near_miss(block: ClassBlock, catalog: Catalog) -> Violation | None:
     target = typo_target(package, catalog)
     if target is None:
         return None
-    rest = block.module[len(package):]
     candidates = {m for m in _slot_modules(catalog, block.slot) if m == target or m.startswith(target + ".")}
-    return _module_near_miss(block, candidates or {target + rest})
+    near_miss = _module_near_miss(block, candidates, catalog)
+    if near_miss is not None:
+        return near_miss
+    return Violation(  # no class of the slot is meant: the package name alone is wrong
+        "unknown-class",
+        (*block.path, "module"),
+        f"`{package}` is not a package Dagster ships: did you mean `{target}`?",
+        Target.VALUE,
+        target + block.module[len(package):],
+    )
 
 
 def is_unmodelled_package(module: str, catalog: Catalog) -> bool:
@@ -443,7 +470,7 @@ def unknown_class_violation(block: ClassBlock, catalog: Catalog) -> Violation | 
         return _package_near_miss(block, catalog)
     if not _module_is_known(catalog, block.module):
         package_modules = {m for e in catalog.entries for m in e.modules if top_package(m) == top_package(block.module)}
-        near_miss = _module_near_miss(block, _slot_modules(catalog, block.slot) & package_modules)
+        near_miss = _module_near_miss(block, package_modules, catalog)
         if near_miss is not None:
             return near_miss
     return _unknown_class_violation(block, catalog)
