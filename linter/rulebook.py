@@ -41,7 +41,7 @@ RULES: dict[str, RuleInfo] = {
         RuleInfo("conflicting-keys", _E, "Keys that Dagster refuses to see together"),
         RuleInfo("missing-env-var", _E, "An `env:` reference to a variable that is not set", Fix.UNSAFE),
         RuleInfo("placeholder-value", _E, "A placeholder left in place of a value: `{ VAR }`, `${VAR}`, `<your-bucket>`,"
-                                          " `...`", Fix.SAFE),
+                                          " `...`, a docs sample's made-up value", Fix.SAFE),
         RuleInfo("invalid-retention", _E, "A tick retention setting Dagster cannot use", Fix.SAFE),
         RuleInfo("ambiguous-scalar", _W, "A plain scalar that YAML 1.1 (Dagster) and YAML 1.2 read differently",
                  Fix.SAME_READING),

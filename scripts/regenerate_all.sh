@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Regenerates schema/<X.Y>/ (dagster-instance.schema.json, class-catalog.json, instance-defaults.json)
-# for every supported Dagster minor version, each in its own venv .venvs/dagster-<X.Y>/ (built by
-# scripts/version_envs.sh), then checks each against its Dagster with scripts/verify_version_data.py.
+# Regenerates schema/<X.Y>/ (dagster-instance.schema.json, class-catalog.json, instance-defaults.json,
+# docs-examples.json) for every supported Dagster minor version, each in its own venv
+# .venvs/dagster-<X.Y>/ (built by scripts/version_envs.sh), then checks each against its Dagster
+# with scripts/verify_version_data.py. (schema/docs-snippets-examples.json needs a checkout of
+# dagster-io/dagster: scripts/generate_docs_examples.py --docs-snippets CHECKOUT.)
 #
 #   bash scripts/version_envs.sh --jobs 2     # once: build the venvs from requirements/dagster-*.lock
 #   bash scripts/regenerate_all.sh            # every version
@@ -49,6 +51,7 @@ for minor in "${versions[@]}"; do
   echo "== Dagster $("$python" -c 'import importlib.metadata as m; print(m.version("dagster"))') -> $out/"
   if env -u PYTHONPATH PYTHONNOUSERSITE=1 "$python" scripts/generate_schema.py --out "$out" "${check[@]}" 2> >(grep -v '^generate_schema: skipped module' >&2) &&
      env -u PYTHONPATH PYTHONNOUSERSITE=1 "$python" scripts/generate_defaults.py --out "$out" "${check[@]}" &&
+     env -u PYTHONPATH PYTHONNOUSERSITE=1 "$python" scripts/generate_docs_examples.py --out "$out" "${check[@]}" 2> >(grep -v 'Warning\|warnings.warn' >&2) &&
      env -u PYTHONPATH PYTHONNOUSERSITE=1 "$python" scripts/verify_version_data.py "$out"; then
     echo "   $minor: ok in $((SECONDS - start))s"
   else

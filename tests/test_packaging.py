@@ -19,8 +19,9 @@ def test_wheel_contains_schema_and_catalog(tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "linter/schema/dagster-instance.schema.json" in names
     for version in ("1.9", "1.10", "1.11", "1.12", "1.13"):
-        for data in ("dagster-instance.schema.json", "class-catalog.json", "instance-defaults.json"):
+        for data in ("dagster-instance.schema.json", "class-catalog.json", "instance-defaults.json", "docs-examples.json"):
             assert f"linter/schema/{version}/{data}" in names
+    assert "linter/schema/docs-snippets-examples.json" in names
     assert "linter/cli/__init__.py" in names and "linter/reporters/ci.py" in names and "linter/model/store.py" in names
     assert "linter/rule_docs/unknown-key.md" in names
     assert "linter/rule_docs/placeholder-value.md" in names

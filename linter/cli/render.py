@@ -52,6 +52,7 @@ def render(path: str | None, output_format: str, env_files: tuple[str, ...], env
     from linter.render import redact, select, to_json, to_yaml
     from linter.reporters import REPORTERS, Report
     from linter.resolve import resolve
+    from linter.rules.placeholder_strings import stands_in_for_a_value
 
     target = path or default_targets(dict(os.environ))[0]
     try:
@@ -105,15 +106,18 @@ def render(path: str | None, output_format: str, env_files: tuple[str, ...], env
     if only is not None and only not in resolved.data and only not in resolved.implied:
         raise click.UsageError(f"--only: no section `{only}` (one of: {', '.join(resolved.data)})")
     data, origins = select(resolved, only)
+    def left_to_fill(value: str) -> bool:
+        return stands_in_for_a_value(value, model)
+
     if not show_secrets:
-        data = redact(data, env_sources=resolved.env_sources)
+        data = redact(data, left_to_fill, env_sources=resolved.env_sources)
     if output_format == "json":
         for line in header:
             click.echo(f"note: {line}", err=True)
         click.echo(to_json(data, origins if show_origin else None))
         return
     implied = {} if only is not None else (
-        redact(resolved.implied, env_sources=resolved.env_sources) if not show_secrets else resolved.implied)
+        redact(resolved.implied, left_to_fill, env_sources=resolved.env_sources) if not show_secrets else resolved.implied)
     unwritten = resolved.unwritten if only is None else {}  # a section asked for by name is shown as a key
     click.echo(to_yaml(data, origins if show_origin else None, header, implied, resolved.implied_origins, expand,
                        unwritten, resolved.shared), nl=False)

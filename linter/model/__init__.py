@@ -1,8 +1,8 @@
 """What instance-lint knows about one Dagster version, as a value.
 
 A `DagsterModel` holds one supported Dagster minor version's generated data: the JSON Schema of its
-`dagster.yaml`, the catalog of the classes it and its integrations ship, and the defaults its
-`InstanceRef` applies. `linter.model.store` loads one per version from `schema/<X.Y>/`; the command
+`dagster.yaml`, the catalog of the classes it and its integrations ship, the defaults its
+`InstanceRef` applies, and the example values its samples invent. `linter.model.store` loads one per version from `schema/<X.Y>/`; the command
 line chooses the version (`linter.model.choice`) and passes the model to everything that needs
 Dagster facts: the schema check, the rules (through `RuleContext`), `resolve` and `render`.
 """
@@ -25,13 +25,22 @@ def version_key(version: str) -> tuple[int, ...]:
 class DagsterModel:
     """Immutable once built. A plain class, not a dataclass: it is created at every start (start-up time)."""
 
-    __slots__ = ("version", "schema", "catalog", "defaults", "_built")
+    __slots__ = ("version", "schema", "catalog", "defaults", "example_values", "_built")
 
-    def __init__(self, version: str, schema: Mapping[str, Any], catalog: Catalog, defaults: Mapping[str, Any]) -> None:
+    def __init__(
+        self,
+        version: str,
+        schema: Mapping[str, Any],
+        catalog: Catalog,
+        defaults: Mapping[str, Any],
+        example_values: Mapping[str, tuple[str, ...]] | None = None,
+    ) -> None:
         self.version = version  # the supported minor version, "1.13"
         self.schema = schema  # draft-07 JSON Schema of dagster.yaml
         self.catalog = catalog
         self.defaults = defaults  # what InstanceRef fills in (instance-defaults.json)
+        # the values Dagster's samples invent -> where: class qualnames (docstrings), docs sample paths
+        self.example_values = example_values or {}
         self._built: dict = {}  # lazily built helpers (the validator)
 
     def __repr__(self) -> str:
@@ -39,7 +48,7 @@ class DagsterModel:
 
     def with_catalog(self, catalog: Catalog) -> DagsterModel:
         """The same version with another catalog (tests judge rules against a catalog excerpt)."""
-        return DagsterModel(self.version, self.schema, catalog, self.defaults)
+        return DagsterModel(self.version, self.schema, catalog, self.defaults, self.example_values)
 
     def since(self, version: str) -> bool:
         """Whether this version is `version` ("1.10") or newer: for facts of `linter.model.behaviour`."""

@@ -18,6 +18,8 @@ from linter.model.catalog import catalog_from_json
 SCHEMA_FILENAME = "dagster-instance.schema.json"
 CATALOG_FILENAME = "class-catalog.json"
 DEFAULTS_FILENAME = "instance-defaults.json"
+EXAMPLES_FILENAME = "docs-examples.json"  # the version's docstring samples (scripts/generate_docs_examples.py)
+SNIPPETS_EXAMPLES_FILENAME = "docs-snippets-examples.json"  # the docs site's samples, for every version
 _VERSION_DIR = re.compile(r"^\d+\.\d+$")
 
 
@@ -79,4 +81,15 @@ def load_model(version: str, directory: Path | None = None) -> DagsterModel:
         schema=read(SCHEMA_FILENAME),
         catalog=catalog_from_json(read(CATALOG_FILENAME)),
         defaults=read(DEFAULTS_FILENAME),
+        example_values=_example_values(base),
     )
+
+
+def _example_values(base: Path) -> dict[str, tuple[str, ...]]:
+    """Each invented sample value -> where it comes from: the qualnames of the classes whose docstring
+    shows it, then the docs samples' repository paths."""
+    merged: dict[str, tuple[str, ...]] = {}
+    for path in (base / EXAMPLES_FILENAME, base.parent / SNIPPETS_EXAMPLES_FILENAME):
+        for value, sources in json.loads(path.read_text(encoding="utf-8"))["values"].items():
+            merged[value] = merged.get(value, ()) + tuple(sources)
+    return merged

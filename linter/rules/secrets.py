@@ -30,13 +30,13 @@ repeats the value; the suggestion is the `{env: NAME}` to write instead.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
 from linter.findings import KeyPath, Target, Violation, format_key_path
 from linter.rules import RuleContext, check
-from linter.rules.placeholder_strings import is_placeholder_text
+from linter.rules.placeholder_strings import stands_in_for_a_value
 from linter.rules.shell_references import has_shell_reference
 
 _SECRET_WORDS = re.compile(
@@ -120,11 +120,11 @@ def _secret_violation(path: KeyPath, value: Any, what: str) -> Violation:
     )
 
 
-def _env_var_item(path: KeyPath, item: Any) -> Violation | None:
+def _env_var_item(path: KeyPath, item: Any, left_to_fill: Callable[[str], bool]) -> Violation | None:
     if not isinstance(item, str) or "=" not in item:
         return None
     name, _, value = item.partition("=")
-    if not value.strip() or not is_secret_name(name.strip()) or has_shell_reference(value):
+    if not value.strip() or not is_secret_name(name.strip()) or has_shell_reference(value) or left_to_fill(value):
         return None
     return Violation(
         "plaintext-secret",
@@ -136,12 +136,13 @@ def _env_var_item(path: KeyPath, item: Any) -> Violation | None:
     )
 
 
-def plaintext_secrets(data: Any) -> Iterator[Violation]:
-    """Every literal secret in the document, in document order."""
-    yield from _walk(data, (), set())
+def plaintext_secrets(data: Any, left_to_fill: Callable[[str], bool]) -> Iterator[Violation]:
+    """Every literal secret in the document, in document order. A value `left_to_fill` (placeholder text,
+    a docs sample's invented value) is no secret: placeholder-value reports it, if Dagster reads it."""
+    yield from _walk(data, (), set(), left_to_fill)
 
 
-def _walk(node: Any, path: KeyPath, active: set[int]) -> Iterator[Violation]:
+def _walk(node: Any, path: KeyPath, active: set[int], left_to_fill: Callable[[str], bool]) -> Iterator[Violation]:
     if id(node) in active:  # YAML aliases may repeat a node; a cycle ends here
         return
     if isinstance(node, dict):
@@ -150,8 +151,8 @@ def _walk(node: Any, path: KeyPath, active: set[int]) -> Iterator[Violation]:
             child = (*path, key)
             if isinstance(key, str):
                 lowered = key.lower()
-                if isinstance(value, str) and (has_shell_reference(value) or is_placeholder_text(value)):
-                    continue  # `${PASSWORD}`, `changeme`: no secret (placeholder-value, if Dagster reads it)
+                if isinstance(value, str) and (has_shell_reference(value) or left_to_fill(value)):
+                    continue  # `${PASSWORD}`, `changeme`: no secret
                 if lowered.endswith(_URL_SUFFIXES) and url_has_password(value):
                     yield _secret_violation(child, value, "a URL with a password")
                     continue
@@ -160,16 +161,16 @@ def _walk(node: Any, path: KeyPath, active: set[int]) -> Iterator[Violation]:
                     continue
                 if lowered == "env_vars" and isinstance(value, list):
                     for index, item in enumerate(value):
-                        violation = _env_var_item((*child, index), item)
+                        violation = _env_var_item((*child, index), item, left_to_fill)
                         if violation is not None:
                             yield violation
                     continue
-            yield from _walk(value, child, active)
+            yield from _walk(value, child, active, left_to_fill)
         active.discard(id(node))
     elif isinstance(node, list):
         active.add(id(node))
         for index, item in enumerate(node):
-            yield from _walk(item, (*path, index), active)
+            yield from _walk(item, (*path, index), active, left_to_fill)
         active.discard(id(node))
 
 
@@ -179,4 +180,4 @@ def plaintext_secret(context: RuleContext) -> Iterator[Violation]:
 
     Why it matters: `dagster.yaml` is committed, baked into images and shown in ConfigMaps; a secret in it leaks.
     """
-    yield from plaintext_secrets(context.data)
+    yield from plaintext_secrets(context.data, lambda value: stands_in_for_a_value(value, context.model))
