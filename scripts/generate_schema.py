@@ -1123,7 +1123,8 @@ def agent_keys_rule(builder: SchemaBuilder, agent: Agent, properties: dict[str, 
         properties[name] = schema
     names_agent = {
         "properties": {
-            "instance_class": {
+            "instance_class": {  # an object: `properties`/`required` hold vacuously for a string
+                "type": "object",
                 "properties": {"module": {"enum": agent.modules}, "class": {"const": agent.cls.__name__}},
                 "required": ["module", "class"],
             }

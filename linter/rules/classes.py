@@ -429,6 +429,16 @@ def _instance_class_violation(block: ClassBlock, catalog: Catalog) -> Violation 
     if same_name:
         return _module_violation(block, same_name)
     package = top_package(block.module)
+    base = catalog.base_classes["instance_class"].rpartition(".")[2]
+    if block.class_name == base and package == "dagster" and imports_as_written(block.module):
+        return Violation(  # `InstanceRef.from_dir` calls the class's config_schema(), which DagsterInstance lacks
+            "unknown-class",
+            (*block.path, "class"),
+            f"`{base}` cannot be named as `instance_class`: Dagster calls the class's `config_schema()`, which"
+            f" {base} does not have, and fails at start (AttributeError); leave `instance_class` out, {base} is"
+            " the default",
+            Target.VALUE,
+        )
     if package == "dagster" and not imports_as_written(block.module):
         return Violation(
             "unknown-class",
