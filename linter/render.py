@@ -17,7 +17,6 @@ from urllib.parse import urlsplit
 from linter.resolve import Resolved
 from linter.rules.agent import token_public_part
 from linter.rules.secrets import is_secret_name, url_has_password  # what counts as a secret
-from linter.rules.shell_references import has_shell_reference
 from linter.yaml11 import STR, resolve_plain
 
 MASK = "***"
@@ -26,10 +25,10 @@ MASK = "***"
 def redact(value: Any, left_to_fill: Callable[[str], bool], key: Any = None, env_sources: dict | None = None,
            path: tuple = ()) -> Any:
     """`value` with every secret (a secret-named field's literal, a URL's password, a secret
-    `NAME=value` in `env_vars`, an agent token's id) replaced by `***`. A value `left_to_fill` (placeholder
-text, a docs sample's invented value) is no secret and is kept: it is what Dagster gets. `{env: NAME}` references are kept, and a secret
-    read from a variable (`env_sources`: output path -> name) is shown as that reference again: it
-    loads into the same instance, where `***` would not."""
+    `NAME=value` in `env_vars`, an agent token's id) replaced by `***`. A value `left_to_fill` (a `${NAME}`,
+    placeholder text, a docs sample's invented value) is no secret and is kept: it is what Dagster gets.
+    `{env: NAME}` references are kept, and a secret read from a variable (`env_sources`: output path ->
+    name) is shown as that reference again: it loads into the same instance, where `***` would not."""
     sources = env_sources or {}
     if isinstance(value, dict):
         if set(value) == {"env"}:
@@ -43,7 +42,7 @@ text, a docs sample's invented value) is no secret and is kept: it is what Dagst
     if isinstance(key, str):
         if key.lower().endswith(("url", "uri")) and url_has_password(value):
             masked = _mask_url(value)
-        elif isinstance(value, str) and (has_shell_reference(value) or left_to_fill(value)):
+        elif isinstance(value, str) and left_to_fill(value):
             pass  # `${NAME}`, `...` are no secret: the literal text Dagster gets (placeholder-value says so)
         elif key == "agent_token" and isinstance(value, str) and token_public_part(value):
             masked = token_public_part(value) + MASK  # the organization the agent derives its URL from stays
@@ -57,7 +56,7 @@ text, a docs sample's invented value) is no secret and is kept: it is what Dagst
 def _redact_env_item(item: Any, left_to_fill: Callable[[str], bool]) -> Any:
     if isinstance(item, str) and "=" in item:
         name, _, value = item.partition("=")
-        if value and is_secret_name(name.strip()) and not has_shell_reference(value) and not left_to_fill(value):
+        if value and is_secret_name(name.strip()) and not left_to_fill(value):
             return f"{name}={MASK}"
     return item
 

@@ -31,7 +31,7 @@ from linter.findings import Severity, Target, Violation, format_key_path
 from linter.model import DagsterModel
 from linter.rules import RuleContext, check
 from linter.rules.env_vars import env_references
-from linter.rules.shell_references import strings_dagster_reads
+from linter.rules.shell_references import has_shell_reference, strings_dagster_reads
 
 _PLACEHOLDER = re.compile(
     r"(?:\.\.\.|…|<[^<>\s][^<>]*>|your[-_][a-z0-9][a-z0-9_-]*"
@@ -47,8 +47,9 @@ def is_placeholder_text(value: str) -> bool:
 
 
 def stands_in_for_a_value(value: str, model: DagsterModel) -> bool:
-    """Placeholder text or one of the values Dagster's samples invent: what a user left to fill in."""
-    return is_placeholder_text(value) or value.strip() in model.example_values
+    """What a user left to fill in, never a secret: a shell-style reference, placeholder text, or one of the
+    values Dagster's samples invent (plaintext-secret and render's masking pass over it)."""
+    return has_shell_reference(value) or _what_it_is(value, model) is not None
 
 
 def _sample_name(source: str) -> str:

@@ -37,7 +37,6 @@ from urllib.parse import urlsplit
 from linter.findings import KeyPath, Target, Violation, format_key_path
 from linter.rules import RuleContext, check
 from linter.rules.placeholder_strings import stands_in_for_a_value
-from linter.rules.shell_references import has_shell_reference
 
 _SECRET_WORDS = re.compile(
     r"(^|_)(password|passwd|pwd|secret|secret_key|secret_access_key|session_token|token|api_key|apikey"
@@ -124,7 +123,7 @@ def _env_var_item(path: KeyPath, item: Any, left_to_fill: Callable[[str], bool])
     if not isinstance(item, str) or "=" not in item:
         return None
     name, _, value = item.partition("=")
-    if not value.strip() or not is_secret_name(name.strip()) or has_shell_reference(value) or left_to_fill(value):
+    if not value.strip() or not is_secret_name(name.strip()) or left_to_fill(value):
         return None
     return Violation(
         "plaintext-secret",
@@ -137,8 +136,9 @@ def _env_var_item(path: KeyPath, item: Any, left_to_fill: Callable[[str], bool])
 
 
 def plaintext_secrets(data: Any, left_to_fill: Callable[[str], bool]) -> Iterator[Violation]:
-    """Every literal secret in the document, in document order. A value `left_to_fill` (placeholder text,
-    a docs sample's invented value) is no secret: placeholder-value reports it, if Dagster reads it."""
+    """Every literal secret in the document, in document order. A value `left_to_fill` (a `${NAME}`,
+    placeholder text, a docs sample's invented value) is no secret: placeholder-value reports it, if Dagster
+    reads it."""
     yield from _walk(data, (), set(), left_to_fill)
 
 
@@ -151,7 +151,7 @@ def _walk(node: Any, path: KeyPath, active: set[int], left_to_fill: Callable[[st
             child = (*path, key)
             if isinstance(key, str):
                 lowered = key.lower()
-                if isinstance(value, str) and (has_shell_reference(value) or left_to_fill(value)):
+                if isinstance(value, str) and left_to_fill(value):
                     continue  # `${PASSWORD}`, `changeme`: no secret
                 if lowered.endswith(_URL_SUFFIXES) and url_has_password(value):
                     yield _secret_violation(child, value, "a URL with a password")
